@@ -1,0 +1,54 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from warta.core.audit import audit_record, audit_verify
+from warta.core.models import AuditEvent
+
+
+def test_chain_verifies(db):
+    for i in range(5):
+        audit_record(action="uji.tindakan", target_type="x", target_id=str(i), changes={"n": i, "password": "rahasia"})
+    report = audit_verify()
+    assert report.ok and report.checked == 5
+    assert AuditEvent.objects.get(seq=1).changes == {"n": 0, "password": "***"}
+
+
+def _tamper(sql, params):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
+
+
+def test_verify_reports_first_broken_link(db):
+    for i in range(4):
+        audit_record(action="uji.tindakan", target_id=str(i))
+    _tamper("UPDATE core_auditevent SET target_label = %s WHERE seq = %s", ["diubah diam-diam", 3])
+    report = audit_verify()
+    assert not report.ok
+    assert report.broken_seq == 3
+    with pytest.raises(CommandError, match="#3"):
+        call_command("audit", "verify")
+
+
+def test_verify_detects_deleted_row(db):
+    for i in range(3):
+        audit_record(action="uji.tindakan", target_id=str(i))
+    _tamper("DELETE FROM core_auditevent WHERE seq = %s", [2])
+    report = audit_verify()
+    assert (report.ok, report.broken_seq) == (False, 2)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgres_refuses_update_and_delete(db):
+    audit_record(action="uji.tindakan")
+    from django.db.utils import DatabaseError
+
+    for sql in ("UPDATE core_auditevent SET action = 'x'", "DELETE FROM core_auditevent"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditEvent.objects.get().action == "uji.tindakan"

@@ -1,0 +1,143 @@
+"""Write and verify the append-only, hash-chained audit trail.
+
+Each event's hash covers its own fields and the previous event's hash, so editing or
+deleting any row breaks every hash after it. Writers serialise on the ``AuditHead`` row.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from warta.core.context import client_ip
+from warta.core.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+SECRET_MARKERS = ("password", "secret", "token", "key", "otp", "credential")
+
+
+def _clean_changes(changes: dict[str, Any] | None) -> dict[str, Any]:
+    """Drop anything that looks like a secret: audit summaries never carry credentials."""
+    out: dict[str, Any] = {}
+    for key, value in (changes or {}).items():
+        if any(marker in key.lower() for marker in SECRET_MARKERS):
+            out[key] = "***"
+        elif isinstance(value, dict):
+            out[key] = _clean_changes(value)
+        else:
+            out[key] = value
+    return out
+
+
+def event_digest(*, prev_hash: str, fields: dict[str, Any]) -> str:
+    """Return the hash of one event given the previous hash and its canonical fields."""
+    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+
+
+def _fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "uuid": str(event.uuid),
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "unit_id": event.unit_id,
+        "unit_path": event.unit_path,
+        "unit_label": event.unit_label,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_label": event.target_label,
+        "changes": event.changes,
+        "ip": event.ip,
+    }
+
+
+def audit_record(
+    *,
+    actor=None,
+    unit=None,
+    action: str,
+    target=None,
+    target_type: str = "",
+    target_id: str = "",
+    target_label: str = "",
+    changes: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    """Append one event to the audit trail, inside the caller's transaction.
+
+    ``unit`` is the unit acted for (anything with ``pk``, ``path`` and ``__str__``);
+    ``target`` a model instance whose type, id and label are recorded. The client address
+    defaults to the current request's.
+    """
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(getattr(target, "uuid", None) or target.pk)
+        target_label = target_label or str(target)[:255]
+    with transaction.atomic():
+        # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) first,
+        # so two writers can never chain onto the same previous hash.
+        AuditHead.objects.get_or_create(pk=1)
+        AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1)
+        head = AuditHead.objects.select_for_update().get(pk=1)
+        event = AuditEvent(
+            seq=head.seq,
+            created_at=timezone.now(),
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=(getattr(actor, "email", "") or str(actor or ""))[:254] if actor is not None else "",
+            unit_id=getattr(unit, "pk", None),
+            unit_path=getattr(unit, "path", "") or "",
+            unit_label=str(unit)[:255] if unit is not None else "",
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            target_label=target_label[:255],
+            changes=_clean_changes(changes),
+            ip=ip if ip is not None else client_ip.get(),
+            prev_hash=head.hash,
+        )
+        event.hash = event_digest(prev_hash=head.hash, fields=_fields(event))
+        event.save(force_insert=True)
+        AuditHead.objects.filter(pk=1).update(hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def audit_verify(*, batch_size: int = 2000) -> ChainReport:
+    """Recompute the chain from the start and report the first broken link."""
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    last_seq = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        if not batch:
+            break
+        for event in batch:
+            if event.seq != expected_seq:
+                return ChainReport(False, checked, expected_seq, "missing")
+            if event.prev_hash != prev:
+                return ChainReport(False, checked, event.seq, "prev_hash")
+            if event_digest(prev_hash=prev, fields=_fields(event)) != event.hash:
+                return ChainReport(False, checked, event.seq, "hash")
+            prev = event.hash
+            expected_seq += 1
+            checked += 1
+            last_seq = event.seq
+    head = AuditHead.objects.filter(pk=1).first()
+    if head and (head.seq != checked or (checked and head.hash != prev)):
+        return ChainReport(False, checked, checked + 1, "truncated")
+    return ChainReport(True, checked)

@@ -1,0 +1,144 @@
+"""Reads on the unit tree and memberships, always within an acting scope."""
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils import timezone
+
+from warta.core.models import AuditEvent
+
+from warta.organisations import tree
+from warta.organisations.models import ApiToken, Invitation, Membership, Unit
+from warta.organisations.scope import Scope
+
+
+def unit_get(*, scope: Scope, unit_uuid) -> Unit:
+    """Return a unit inside the scope's subtree; Http404 otherwise."""
+    unit = Unit.objects.subtree_of(scope.unit).filter(uuid=unit_uuid).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def unit_ancestors(*, scope: Scope, unit: Unit) -> list[Unit]:
+    """Return the unit's ancestors the user may see (from their highest reach), root first."""
+    visible = [p for p in tree.ancestor_paths(unit.path)[:-1] if any(tree.is_within(p, g.path) for g in scope.grants)]
+    return list(Unit.objects.filter(path__in=visible).order_by("path"))
+
+
+def unit_children(*, scope: Scope, unit: Unit, include_archived: bool = False, query: str = "") -> QuerySet[Unit]:
+    """Return the unit's direct children, each with ``child_count`` (its own children)."""
+    qs = Unit.objects.filter(parent=unit)
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(region_code__startswith=query))
+    return qs.annotate(child_count=Count("children", distinct=True)).order_by("name")
+
+
+def subtree_counts(*, units: list[Unit]) -> dict[int, int]:
+    """Return, for sibling units, how many units each one's subtree holds below it: one query."""
+    if not units:
+        return {}
+    parent_path = units[0].path[: -tree.SEGMENT]
+    width = len(parent_path) + tree.SEGMENT
+    lower, upper = min(u.path for u in units), tree.upper_bound(max(u.path for u in units))
+    rows = (
+        Unit.objects.filter(path__gte=lower, path__lt=upper, depth__gt=units[0].depth)
+        .annotate(head=Substr("path", 1, width))
+        .values("head")
+        .annotate(n=Count("id"))
+    )
+    by_head = {row["head"]: row["n"] for row in rows}
+    return {u.pk: by_head.get(u.path, 0) for u in units}
+
+
+def unit_search(*, scope: Scope, query: str, limit: int = 20) -> QuerySet[Unit]:
+    """Find units by name, short name or region code anywhere in the scope's subtree."""
+    qs = Unit.objects.subtree_of(scope.unit).filter(archived_at__isnull=True)
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(region_code__startswith=query))
+    return qs.order_by("depth", "name")[:limit]
+
+
+def membership_list(*, scope: Scope, unit: Unit) -> QuerySet[Membership]:
+    """Memberships on ``unit`` and below it."""
+    return (
+        Membership.objects.filter(unit__in=Unit.objects.subtree_of(unit).values("pk"))
+        .select_related("user", "unit")
+        .order_by("unit__path", "user__email")
+    )
+
+
+def membership_get(*, scope: Scope, pk: int) -> Membership:
+    membership = (
+        Membership.objects.select_related("user", "unit")
+        .filter(pk=pk, unit__in=Unit.objects.subtree_of(scope.unit).values("pk"))
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def invitation_list(*, scope: Scope, unit: Unit) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(unit__in=Unit.objects.subtree_of(unit).values("pk")).select_related("unit", "invited_by")
+
+
+def invitation_get(*, scope: Scope, invitation_uuid) -> Invitation:
+    invitation = invitation_list(scope=scope, unit=scope.unit).filter(uuid=invitation_uuid).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def api_token_list(*, scope: Scope) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=scope.user).select_related("unit")
+
+
+def api_token_get(*, scope: Scope, token_uuid) -> ApiToken:
+    token = api_token_list(scope=scope).filter(uuid=token_uuid).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def memberships_of(*, user) -> QuerySet[Membership]:
+    """The user's own memberships, for the unit switcher."""
+    return Membership.objects.filter(user=user, unit__archived_at__isnull=True).select_related("unit").order_by("unit__path")
+
+
+def unit_dashboard_counts(*, scope: Scope) -> dict[str, int]:
+    """Counts for the unit dashboard: subtree size, direct children, members, invitations."""
+    subtree = Unit.objects.subtree_of(scope.unit).filter(archived_at__isnull=True)
+    return {
+        "subunits": subtree.count() - 1,
+        "children": Unit.objects.filter(parent=scope.unit, archived_at__isnull=True).count(),
+        "members": Membership.objects.filter(unit__in=subtree.values("pk")).values("user").distinct().count(),
+        "pending_invitations": Invitation.objects.filter(
+            unit__in=subtree.values("pk"), accepted_at__isnull=True, revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).count(),
+    }
+
+
+def audit_list(*, scope: Scope, action: str = "", actor: str = "", query: str = "",
+               since=None, until=None) -> QuerySet[AuditEvent]:
+    """Audit events acted for units in the scope's subtree, newest first, filtered."""
+    qs = AuditEvent.objects.filter(unit_id__in=Unit.objects.subtree_of(scope.unit).values("pk"))
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if query:
+        qs = qs.filter(Q(target_label__icontains=query) | Q(unit_label__icontains=query))
+    if since:
+        qs = qs.filter(created_at__gte=since)
+    if until:
+        qs = qs.filter(created_at__lt=until)
+    return qs.order_by("-seq")
+
+
+def audit_actions() -> list[str]:
+    return list(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())

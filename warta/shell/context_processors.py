@@ -1,0 +1,60 @@
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from warta.organisations.models import Unit
+from warta.organisations.roles import role_has
+from warta.organisations.selectors import memberships_of
+from warta.shell.areas import AREAS
+
+
+def current_unit_for(request):
+    """The unit the user last acted for (session), else their first membership's unit."""
+    scope = getattr(request, "scope", None)
+    if scope is not None:
+        return scope.unit
+    grants = tuple(getattr(request, "grants", ()) or ())
+    if not grants:
+        return None
+    wanted = request.session.get("warta_unit")
+    if wanted:
+        unit = Unit.objects.within_paths([g.path for g in grants]).filter(uuid=wanted).first()
+        if unit is not None:
+            return unit
+    first = min(grants, key=lambda g: g.path)
+    return Unit.objects.filter(pk=first.unit_id).first()
+
+
+def _nav(request, unit):
+    scope = getattr(request, "scope", None)
+    role = scope.role if scope else None
+    u = unit.uuid
+    path = request.path
+    items = [(_("Beranda"), reverse("shell:dashboard", args=[u]))]
+    items += [(a.label, reverse("shell:area", args=[u, a.slug])) for a in AREAS]
+    items.append((_("Pohon unit"), reverse("organisations:unit-tree", args=[u])))
+    items.append((_("Anggota"), reverse("organisations:member-list", args=[u])))
+    if role is None or role_has(role, "audit.view"):
+        items.append((_("Jejak audit"), reverse("organisations:audit-list", args=[u])))
+    items.append((_("Pengaturan"), reverse("shell:settings", args=[u])))
+    items.append((_("Kesehatan sistem"), reverse("shell:health")))
+    best = max((url for _label, url in items if path.startswith(url)), key=len, default=None)
+    return [{"label": label, "url": url, "active": url == best} for label, url in items]
+
+
+def shell(request):
+    """Give every page the current unit, the user's memberships (switcher) and the menu."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {"shell": {}}
+
+    def build():
+        unit = current_unit_for(request)
+        memberships = list(memberships_of(user=request.user))
+        return {
+            "current_unit": unit,
+            "memberships": memberships,
+            "current_unit_outside_memberships": unit is not None and all(m.unit_id != unit.pk for m in memberships),
+            "nav": _nav(request, unit) if unit else [],
+        }
+
+    return {"shell": SimpleLazyObject(build)}
