@@ -5,12 +5,34 @@ Each app contributes a router from its own ``api.py``; this module only mounts t
 
 from ninja import NinjaAPI
 
-from warta.organisations.api import auth, install_error_handlers, router as organisations_router
+from warta.organisations.api import auth, install_error_handlers
+from warta.organisations.api import router as organisations_router
 
-api = NinjaAPI(
+PROBLEM_JSON = "application/problem+json"
+
+
+class WartaAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document gives error responses their real media type."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        response["content"] = {PROBLEM_JSON: content["application/json"]}
+        return schema
+
+
+api = WartaAPI(
     title="Warta API",
     version="1",
-    description="API Warta untuk integrasi. Autentikasi: header `Authorization: Bearer <token API pribadi>`.",
+    description=(
+        "API Warta untuk integrasi. Autentikasi: header `Authorization: Bearer <token API pribadi>`; "
+        "token dibuat di halaman Token API dan hanya menjangkau unitnya beserta unit di bawahnya, "
+        "dengan paling tinggi peran token itu. Galat dikirim sebagai `application/problem+json`."
+    ),
     auth=auth,
     urls_namespace="api",
 )

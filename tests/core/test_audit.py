@@ -11,7 +11,8 @@ def test_chain_verifies(db):
     for i in range(5):
         audit_record(action="uji.tindakan", target_type="x", target_id=str(i), changes={"n": i, "password": "rahasia"})
     report = audit_verify()
-    assert report.ok and report.checked == 5
+    assert report.ok
+    assert report.checked == 5
     assert AuditEvent.objects.get(seq=1).changes == {"n": 0, "password": "***"}
 
 

@@ -3,9 +3,18 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from warta.core.audit import audit_record
+from warta.core.audit import audit_action_register, audit_record
+
+audit_action_register({
+    "account.login": gettext_lazy("Masuk"),
+    "account.2fa.enable": gettext_lazy("Verifikasi dua langkah diaktifkan"),
+    "account.2fa.disable": gettext_lazy("Verifikasi dua langkah dimatikan"),
+    "account.profile": gettext_lazy("Profil diubah"),
+    "account.password": gettext_lazy("Kata sandi diganti"),
+})
 
 
 def two_factor_begin(*, user) -> TOTPDevice:

@@ -17,6 +17,16 @@ from warta.core.context import client_ip
 from warta.core.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+_ACTION_LABELS: dict[str, object] = {}
+
+
+def audit_action_register(labels: dict[str, object]) -> None:
+    """Give audit action codes their human labels (lazy translations); apps call this."""
+    _ACTION_LABELS.update(labels)
+
+
+def audit_action_label(action: str) -> str:
+    return str(_ACTION_LABELS.get(action, action))
 SECRET_MARKERS = ("password", "secret", "token", "key", "otp", "credential")
 
 

@@ -42,6 +42,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from warta.core.audit import audit_action_label
+
+        return audit_action_label(self.action)
+
 
 class AuditHead(models.Model):
     """The chain's single head row; locking it serialises writers of the chain."""
@@ -49,6 +55,9 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"
 
 
 class Heartbeat(models.Model):
@@ -64,6 +73,9 @@ class Heartbeat(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "name"], name="heartbeat_kind_name")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
 
 class PeriodicRun(models.Model):
     """A periodic job enqueued for one time slot; the unique slot is the schedulers' lock."""
@@ -77,3 +89,6 @@ class PeriodicRun(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "slot"], name="periodic_run_job_slot")]
         indexes = [models.Index(fields=["job", "-slot"])]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M:%S}"

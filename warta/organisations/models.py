@@ -201,3 +201,6 @@ class RegionImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

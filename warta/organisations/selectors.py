@@ -5,8 +5,8 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
+from warta.core.audit import audit_action_label
 from warta.core.models import AuditEvent
-
 from warta.organisations import tree
 from warta.organisations.models import ApiToken, Invitation, Membership, Unit
 from warta.organisations.scope import Scope
@@ -140,5 +140,7 @@ def audit_list(*, scope: Scope, action: str = "", actor: str = "", query: str = 
     return qs.order_by("-seq")
 
 
-def audit_actions() -> list[str]:
-    return list(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())
+def audit_actions() -> list[tuple[str, str]]:
+    """The action codes present in the trail, with their labels, for the filter."""
+    codes = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    return sorted(((code, audit_action_label(code)) for code in codes), key=lambda pair: pair[1])

@@ -16,12 +16,29 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from warta.core.audit import audit_record
+from warta.core.audit import audit_action_register, audit_record
 from warta.organisations import tree
 from warta.organisations.models import ApiToken, Invitation, Membership, TimeZoneName, Unit
 from warta.organisations.roles import Role, role_at_most
 from warta.organisations.scope import Scope
+
+audit_action_register({
+    "unit.create": gettext_lazy("Unit dibuat"),
+    "unit.update": gettext_lazy("Unit diubah"),
+    "unit.move": gettext_lazy("Unit dipindahkan"),
+    "unit.archive": gettext_lazy("Unit diarsipkan"),
+    "unit.restore": gettext_lazy("Unit dipulihkan"),
+    "unit.import": gettext_lazy("Daftar wilayah diimpor"),
+    "membership.set": gettext_lazy("Peran diberikan"),
+    "membership.remove": gettext_lazy("Keanggotaan dicabut"),
+    "invitation.create": gettext_lazy("Undangan dikirim"),
+    "invitation.accept": gettext_lazy("Undangan diterima"),
+    "invitation.revoke": gettext_lazy("Undangan dibatalkan"),
+    "token.create": gettext_lazy("Token API dibuat"),
+    "token.revoke": gettext_lazy("Token API dicabut"),
+})
 
 UNIT_FIELDS = ("kind", "name", "short_name", "region_code", "time_zone", "require_2fa")
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 from warta.organisations import selectors, services
 from warta.organisations.decorators import scoped
 from warta.organisations.forms import (
-    AcceptInvitationForm, AuditFilterForm, InviteForm, MoveForm, RoleForm, TokenForm, UnitForm,
+    AcceptInvitationForm,
+    AuditFilterForm,
+    InviteForm,
+    MoveForm,
+    RoleForm,
+    TokenForm,
+    UnitForm,
 )
 from warta.organisations.roles import Role
 

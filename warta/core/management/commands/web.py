@@ -23,4 +23,4 @@ class Command(BaseCommand):
         ]
         if settings.DEBUG:
             argv.append("--reload")
-        os.execv(gunicorn, argv)
+        os.execv(gunicorn, argv)  # noqa: S606  (replace this process with the web server)

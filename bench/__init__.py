@@ -1,0 +1,1 @@
+"""Warta benchmarks: ``make bench`` (``python -m bench``) writes bench/results/latest.json."""

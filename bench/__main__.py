@@ -1,0 +1,148 @@
+"""``python -m bench`` (``make bench``): run every scenario on SQLite and on PostgreSQL.
+
+Each database gets a fresh subprocess (settings are read once per process): SQLite in a
+temporary ``WARTA_DATA_DIR``; PostgreSQL through ``DATABASE_URL`` on a ``warta_bench``
+database dropped and created anew, when a server answers on 127.0.0.1:5432 (otherwise its
+figures are null and ``postgres_skipped`` says why). Prints a table and writes the flat
+figures to bench/results/latest.json. Exits non-zero, leaving latest.json alone, when a
+scenario fails (any response other than 200).
+
+Environment: ``WARTA_BENCH_DATABASE_URL`` overrides the PostgreSQL address;
+``BENCH_REQUESTS`` / ``BENCH_WARMUP`` change the requests per scenario (default 300 / 20).
+"""
+
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+POSTGRES_URL = os.environ.get("WARTA_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/warta_bench")
+DATABASES = ("sqlite", "postgres")
+PAGES = ("unit_page", "tree_page")
+LEVELS = ("regency", "kecamatan", "village", "province")
+GOAL_MS = 50.0
+# Environment that would change what is measured: always removed for the subprocesses.
+DROP_ENV = ("DATABASE_URL", "REDIS_URL", "WARTA_TASKS_EAGER", "WARTA_SQLITE_PATH", "WARTA_DEBUG",
+            "WARTA_SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+
+
+def postgres_prepare(url: str) -> str | None:
+    """Drop and create the bench database; return why PostgreSQL is skipped, or None."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 5432
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError as exc:
+        return f"no PostgreSQL server answers on {host}:{port} ({exc.strerror or exc})"
+    try:
+        import psycopg
+        from psycopg import sql
+    except ImportError as exc:
+        return f"psycopg is not installed ({exc})"
+    name = parts.path.lstrip("/") or "warta_bench"
+    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        return f"cannot recreate database {name!r} on {host}:{port}: {str(exc).strip()}"
+    return None
+
+
+def run_scenario(db: str, data_dir: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in DROP_ENV}
+    env.update(WARTA_TESTING="1", WARTA_DATA_DIR=data_dir, WARTA_LOG_LEVEL="WARNING",
+               DJANGO_SETTINGS_MODULE="warta.settings", PYTHONHASHSEED="0")
+    if db == "postgres":
+        env["DATABASE_URL"] = POSTGRES_URL
+    out = Path(data_dir) / f"result-{db}.json"
+    subprocess.run([sys.executable, "-m", "bench.units", "--db", db, "--out", str(out)],
+                   cwd=ROOT, env=env, check=True, timeout=900)
+    return json.loads(out.read_text())
+
+
+def print_table(flat: dict) -> None:
+    print()
+    print(f"{'page':10} {'level':10}" + "".join(f" {db + ' p50':>13} {db + ' p95':>13}" for db in DATABASES))
+    for page in PAGES:
+        for level in (*LEVELS, None):
+            name = f"{page}_{level}" if level else page
+            cells = ""
+            for db in DATABASES:
+                for q in ("p50", "p95"):
+                    value = flat.get(f"{name}_{q}_ms_{db}")
+                    cells += f" {'—' if value is None else f'{value:10.2f} ms':>13}"
+            print(f"{page if level in (LEVELS[0], None) else '':10} {level or 'ALL':10}{cells}")
+    for db in DATABASES:
+        if flat.get(f"build_s_{db}") is not None:
+            print(f"{db}: migrate {flat[f'migrate_s_{db}']:.1f} s, build {flat[f'build_s_{db}']:.1f} s "
+                  f"(units {flat[f'build_units_s_{db}']:.1f} s, users+memberships {flat[f'build_users_s_{db}']:.1f} s)")
+    if flat.get("postgres_skipped"):
+        print(f"postgres skipped: {flat['postgres_skipped']}")
+    over = [k for k, v in flat.items() if "_p95_ms_" in k and v is not None and v > GOAL_MS]
+    print(f"goal p95 < {GOAL_MS:.0f} ms: " + ("met everywhere" if not over else "MISSED by " + ", ".join(over)))
+
+
+def print_profile(db: str, profile: dict) -> None:
+    for name, info in profile.items():
+        slow = info["slowest"][0] if info["slowest"] else None
+        line = f"  [{db}] {name}: {info['sql_ms']:.1f} ms SQL"
+        if slow:
+            line += f"; slowest {slow['ms']:.1f} ms: {slow['sql'][:160]}"
+        print(line)
+        if "cprofile" in info:
+            print(info["cprofile"])
+
+
+def main() -> int:
+    started = time.perf_counter()
+    flat: dict = {}
+    versions: dict = {}
+    skipped = None
+    for db in DATABASES:
+        print(f"bench: {db}", flush=True)
+        if db == "postgres":
+            skipped = postgres_prepare(POSTGRES_URL)
+            if skipped:
+                print(f"bench: postgres skipped: {skipped}", flush=True)
+                continue
+        with tempfile.TemporaryDirectory(prefix=f"warta-bench-{db}-") as data_dir:
+            try:
+                result = run_scenario(db, data_dir)
+            except subprocess.CalledProcessError as exc:
+                print(f"bench: the {db} scenario failed (exit {exc.returncode}); latest.json left unchanged")
+                return 1
+        flat.update({f"{k}_{db}": v for k, v in result["figures"].items()})
+        versions[f"{db}_version"] = result["version"]
+        print_profile(db, result["profile"])
+
+    required = [f"{page}_{q}_ms_{db}" for page in PAGES for q in ("p50", "p95") for db in DATABASES]
+    for name in required:
+        flat.setdefault(name, None)
+    flat["postgres_skipped"] = skipped
+    flat["machine"] = {"platform": platform.platform(), "cpu_count": os.cpu_count(),
+                       "python": platform.python_version(), **versions}
+    flat["date"] = datetime.now(UTC).isoformat(timespec="seconds")
+    flat["bench_s"] = round(time.perf_counter() - started, 1)
+    print_table(flat)
+
+    RESULTS.mkdir(exist_ok=True)
+    tmp = RESULTS / "latest.json.tmp"
+    tmp.write_text(json.dumps(dict(sorted(flat.items())), indent=2) + "\n")
+    tmp.replace(RESULTS / "latest.json")
+    print(f"bench: wrote {RESULTS / 'latest.json'} in {flat['bench_s']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
