@@ -10,8 +10,8 @@ from tests.api import Api, assert_problem, db_state, make_token
 from tests.factories import make_member
 from warta.organisations.models import ApiToken, Membership, Unit
 from warta.organisations.roles import Role
-from warta.organisations.services import api_token_revoke, unit_archive
 from warta.organisations.scope import scope_for_unit
+from warta.organisations.services import api_token_revoke, unit_archive
 
 
 @pytest.fixture

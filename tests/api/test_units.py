@@ -42,7 +42,8 @@ def test_get_unit_returns_its_fields_by_uuid(api, tree):
         "created_at": body["created_at"],
         "updated_at": body["updated_at"],
     }
-    assert "id" not in body and "path" not in body
+    assert "id" not in body
+    assert "path" not in body
 
 
 def test_the_token_s_own_unit_shows_no_parent_outside_its_reach(api, tree):
@@ -244,7 +245,8 @@ def test_move_a_unit_with_its_subtree(api, tree, admin):
     assert response.status_code == 200, response.content
     kec, desa = Unit.objects.get(pk=tree.kec.pk), Unit.objects.get(pk=tree.desa.pk)
     assert kec.parent_id == tree.diskominfo.pk
-    assert desa.path.startswith(kec.path) and desa.depth == kec.depth + 1
+    assert desa.path.startswith(kec.path)
+    assert desa.depth == kec.depth + 1
     assert response.json()["parent"] == str(tree.diskominfo.uuid)
     event = _last_event("unit.move")
     assert (event.actor_id, event.changes) == (admin.pk, {"parent": ["Kabupaten Bogor", "Dinas Komunikasi dan Informatika"]})

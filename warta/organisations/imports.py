@@ -18,9 +18,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -159,8 +162,8 @@ def zone_for_code(code: str) -> str:
 def decode(content: bytes) -> str:
     """Decode an upload as UTF-8 (with or without BOM); refuse anything else clearly."""
     if len(content) > settings.WARTA_MAX_IMPORT_BYTES:
-        raise ValidationError(_("Berkas terlalu besar (%(size)s); paling besar %(max)s.") % {
-            "size": filesizeformat(len(content)), "max": filesizeformat(settings.WARTA_MAX_IMPORT_BYTES)})
+        raise ValidationError(_("Berkas terlalu besar; paling besar %(max)s.") % {
+            "max": filesizeformat(settings.WARTA_MAX_IMPORT_BYTES)})
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ValidationError(_("Berkas berenkode UTF-16. Simpan ulang sebagai \"CSV UTF-8\"."))
     if b"\x00" in content:
@@ -557,6 +560,70 @@ def region_import_create(*, actor, unit: Unit, filename: str, content: bytes) ->
         content=text, summary=plan.summary(),
     )
     return record, plan
+
+
+def region_import_queue(*, record: RegionImport) -> bool:
+    """Queue a previewed (or failed) import to be applied once this transaction commits.
+
+    Returns False when the record was already queued, applying or done (nothing changes
+    then). Preconditions: the caller checked that the acting user may manage the record's
+    unit. The task re-plans and re-checks the uploader's authority before writing.
+    """
+    from warta.organisations.tasks import region_import_apply_task  # tasks import this module
+
+    queued = RegionImport.objects.filter(
+        pk=record.pk, status__in=[RegionImport.Status.PREVIEW, RegionImport.Status.FAILED],
+    ).update(status=RegionImport.Status.QUEUED, error="", finished_at=None)
+    if queued:
+        cache = _progress_cache()
+        if cache is not None:
+            cache.delete(_progress_key(record))
+        transaction.on_commit(partial(region_import_apply_task.enqueue, record.pk))
+    return bool(queued)
+
+
+def _progress_key(record: RegionImport) -> str:
+    return f"organisations:region-import-progress:{record.uuid}"
+
+
+def _progress_cache():
+    """Return the cache progress can be shared through, or None.
+
+    Progress is written inside the import's transaction; a database-backed cache would
+    hold it back until the commit (and on SQLite share its write lock), so only a cache
+    outside the database (Redis in scaled deployments) carries it.
+    """
+    cache = caches["default"]
+    return None if isinstance(cache, DatabaseCache) else cache
+
+
+def region_import_progress_reporter(*, record: RegionImport) -> Progress | None:
+    """Return a ``progress`` callback that shares an applying import's progress, if possible."""
+    cache = _progress_cache()
+    if cache is None:
+        return None
+    key = _progress_key(record)
+
+    def report(done: int, total: int) -> None:
+        try:
+            cache.set(key, (done, total), timeout=3600)
+        except Exception:  # progress is a courtesy; never fail an import over it
+            logger.warning("Could not record progress of region import %s", record.pk, exc_info=True)
+
+    return report
+
+
+def region_import_progress(*, record: RegionImport) -> tuple[int, int] | None:
+    """Return (rows done, rows in all) of an applying import, when known."""
+    cache = _progress_cache()
+    if cache is None or record.status != RegionImport.Status.APPLYING:
+        return None
+    try:
+        value = cache.get(_progress_key(record))
+    except Exception:
+        logger.warning("Could not read progress of region import %s", record.pk, exc_info=True)
+        return None
+    return tuple(value) if value else None
 
 
 def region_import_finish(*, record: RegionImport, status: str, summary: dict | None = None, error: str = "") -> None:

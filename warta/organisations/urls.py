@@ -19,3 +19,11 @@ urlpatterns = [
     path("u/<uuid:unit_uuid>/audit/ekspor.csv", views.audit_export, name="audit-export"),
     path("undangan/<str:token>/", views.invitation_accept, name="invitation-accept"),
 ]
+
+from warta.organisations import import_views  # noqa: E402  (appended: the region import pages)
+
+urlpatterns += [
+    path("u/<uuid:unit_uuid>/impor-wilayah/", import_views.region_import, name="region-import"),
+    path("u/<uuid:unit_uuid>/impor-wilayah/<uuid:import_uuid>/", import_views.region_import_detail, name="region-import-detail"),
+    path("u/<uuid:unit_uuid>/impor-wilayah/<uuid:import_uuid>/terapkan/", import_views.region_import_apply, name="region-import-apply"),
+]
