@@ -277,6 +277,10 @@ def percentile(samples: list[float], q: int) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
+class ScenarioFailed(Exception):
+    """A response other than a 200 showing the unit: the scenario has no figures."""
+
+
 class Runner:
     def __init__(self, clients: dict):
         self.clients = clients
@@ -287,9 +291,9 @@ class Runner:
         response = self.clients[who].get(url)
         close_old_connections()  # what the WSGI handler does at the end of every request
         if response.status_code != 200:
-            raise SystemExit(f"bench: GET {url} as {who} answered {response.status_code}, expected 200")
+            raise ScenarioFailed(f"GET {url} as {who} answered {response.status_code}, expected 200")
         if expect.encode() not in response.content:
-            raise SystemExit(f"bench: GET {url} as {who} did not show {expect!r}")
+            raise ScenarioFailed(f"GET {url} as {who} did not show {expect!r}")
         return response
 
     def measure(self, who: str, targets: list[tuple[str, str]]) -> list[float]:
@@ -339,7 +343,7 @@ def run(db: str) -> dict:
 
     assert settings.TESTING, "WARTA_TESTING=1 is expected (fast password hasher)"
     assert connection.vendor == ("postgresql" if db == "postgres" else "sqlite"), connection.vendor
-    figures, profile = {}, {}
+    figures, profile, failures = {}, {}, []
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
@@ -378,7 +382,12 @@ def run(db: str) -> dict:
                 targets = [(f"{base}?page={p}", province.name) for p in range(1, pages + 1)]
             else:
                 targets = [(reverse("organisations:unit-tree", args=[u.uuid]), u.name) for u in units]
-            samples = runner.measure(who, targets)
+            try:
+                samples = runner.measure(who, targets)
+            except ScenarioFailed as exc:
+                failures.append(f"{page} {level}: {exc}")
+                print(f"  [{db}] {page:9} {level:9} FAILED: {exc}", flush=True)
+                continue
             everything += samples
             p50, p95 = percentile(samples, 50), percentile(samples, 95)
             figures[f"{page}_{level}_p50_ms"] = p50
@@ -390,16 +399,17 @@ def run(db: str) -> dict:
                 profile[f"{page}_{level}"]["cprofile"] = runner.profile(who, targets)
             print(f"  [{db}] {page:9} {level:9} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  "
                   f"{q['count']:2d} queries ({q['sql_ms']:.1f} ms SQL)", flush=True)
-        figures[f"{page}_p50_ms"] = percentile(everything, 50)
-        figures[f"{page}_p95_ms"] = percentile(everything, 95)
-        figures[f"{page}_max_ms"] = max(everything)
+        if len(everything) == REQUESTS * len(levels):  # an aggregate only over every level
+            figures[f"{page}_p50_ms"] = percentile(everything, 50)
+            figures[f"{page}_p95_ms"] = percentile(everything, 95)
+            figures[f"{page}_max_ms"] = max(everything)
     figures["tree_page_province_pages"] = pages
     figures["requests_per_scenario"] = REQUESTS
     with connection.cursor() as cursor:
         cursor.execute("SELECT sqlite_version()" if db == "sqlite" else "SHOW server_version")
         version = cursor.fetchone()[0]
     return {"figures": {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()},
-            "profile": profile, "version": version}
+            "profile": profile, "failures": failures, "version": version}
 
 
 def main(argv=None) -> int:
@@ -410,7 +420,7 @@ def main(argv=None) -> int:
     result = run(args.db)
     with open(args.out, "w") as fh:
         json.dump(result, fh, indent=2)
-    return 0
+    return 1 if result["failures"] else 0
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import timezone
 
 from tests.api import Api, assert_problem, make_token
 from tests.factories import make_unit
+from warta.core.audit import audit_record
 from warta.core.models import AuditEvent
 from warta.organisations.models import UnitKind
 
@@ -67,9 +69,11 @@ def test_filters(api, tree, admin):
     assert [e["target_label"] for e in api.get("/audit", q="pakan").json()["items"]] == ["Pakansari"]
 
 
-def test_since_and_until_read_a_naive_time_in_the_unit_s_zone(api, tree):
-    event = _kab_subtree_events(tree).first()
-    AuditEvent.objects.filter(pk=event.pk).update(created_at=datetime(2026, 3, 1, 17, 30, tzinfo=UTC))  # 00:30 WIB
+def test_since_and_until_read_a_naive_time_in_the_unit_s_zone(api, tree, monkeypatch):
+    # The trail is append-only (a trigger on PostgreSQL), so the event is written at that time.
+    with monkeypatch.context() as m:
+        m.setattr(timezone, "now", lambda: datetime(2026, 3, 1, 17, 30, tzinfo=UTC))  # 00:30 WIB, 2 March
+        event = audit_record(unit=tree.kec, action="unit.check")
 
     def seqs(**params):
         return [e["seq"] for e in api.get("/audit", **params).json()["items"]]
