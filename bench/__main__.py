@@ -4,8 +4,8 @@ Each database gets a fresh subprocess (settings are read once per process): SQLi
 temporary ``WARTA_DATA_DIR``; PostgreSQL through ``DATABASE_URL`` on a ``warta_bench``
 database dropped and created anew, when a server answers on 127.0.0.1:5432 (otherwise its
 figures are null and ``postgres_skipped`` says why). Prints a table and writes the flat
-figures to bench/results/latest.json. Exits non-zero, leaving latest.json alone, when a
-scenario fails (any response other than 200).
+figures to bench/results/latest.json. A scenario that fails (any response other than 200,
+or a crash) has null figures and is named under ``failures``; the run then exits 1.
 
 Environment: ``WARTA_BENCH_DATABASE_URL`` overrides the PostgreSQL address;
 ``BENCH_REQUESTS`` / ``BENCH_WARMUP`` change the requests per scenario (default 300 / 20).
@@ -59,16 +59,23 @@ def postgres_prepare(url: str) -> str | None:
     return None
 
 
-def run_scenario(db: str, data_dir: str) -> dict:
+def run_scenario(db: str, data_dir: str) -> tuple[dict | None, str | None]:
+    """Run one database's scenario in a fresh process; return (result, why it failed)."""
     env = {k: v for k, v in os.environ.items() if k not in DROP_ENV}
     env.update(WARTA_TESTING="1", WARTA_DATA_DIR=data_dir, WARTA_LOG_LEVEL="WARNING",
-               DJANGO_SETTINGS_MODULE="warta.settings", PYTHONHASHSEED="0")
+               DJANGO_SETTINGS_MODULE="warta.settings", PYTHONHASHSEED="0", PYTHONWARNINGS="ignore")
     if db == "postgres":
         env["DATABASE_URL"] = POSTGRES_URL
     out = Path(data_dir) / f"result-{db}.json"
-    subprocess.run([sys.executable, "-m", "bench.units", "--db", db, "--out", str(out)],
-                   cwd=ROOT, env=env, check=True, timeout=900)
-    return json.loads(out.read_text())
+    proc = subprocess.run([sys.executable, "-m", "bench.units", "--db", db, "--out", str(out)],
+                          cwd=ROOT, env=env, timeout=900, stderr=subprocess.PIPE, text=True)
+    if proc.stderr.strip():
+        sys.stderr.write(proc.stderr)
+    if out.exists():
+        result = json.loads(out.read_text())
+        return result, "; ".join(result["failures"]) or None
+    last = [line for line in proc.stderr.splitlines() if line.strip()][-1:] or [f"exit {proc.returncode}"]
+    return None, f"the scenario crashed: {last[0].strip()}"
 
 
 def print_table(flat: dict) -> None:
@@ -108,7 +115,9 @@ def main() -> int:
     started = time.perf_counter()
     flat: dict = {}
     versions: dict = {}
+    failures: list[str] = []
     skipped = None
+    load_before = os.getloadavg()[0]
     for db in DATABASES:
         print(f"bench: {db}", flush=True)
         if db == "postgres":
@@ -117,21 +126,24 @@ def main() -> int:
                 print(f"bench: postgres skipped: {skipped}", flush=True)
                 continue
         with tempfile.TemporaryDirectory(prefix=f"warta-bench-{db}-") as data_dir:
-            try:
-                result = run_scenario(db, data_dir)
-            except subprocess.CalledProcessError as exc:
-                print(f"bench: the {db} scenario failed (exit {exc.returncode}); latest.json left unchanged")
-                return 1
-        flat.update({f"{k}_{db}": v for k, v in result["figures"].items()})
-        versions[f"{db}_version"] = result["version"]
-        print_profile(db, result["profile"])
+            result, failed = run_scenario(db, data_dir)
+        if failed:
+            failures.append(f"{db}: {failed}")
+            print(f"bench: {db} FAILED: {failed}", flush=True)
+        if result is not None:
+            flat.update({f"{k}_{db}": v for k, v in result["figures"].items()})
+            versions[f"{db}_version"] = result["version"]
+            print_profile(db, result["profile"])
 
     required = [f"{page}_{q}_ms_{db}" for page in PAGES for q in ("p50", "p95") for db in DATABASES]
     for name in required:
         flat.setdefault(name, None)
     flat["postgres_skipped"] = skipped
+    flat["failures"] = failures
     flat["machine"] = {"platform": platform.platform(), "cpu_count": os.cpu_count(),
-                       "python": platform.python_version(), **versions}
+                       "python": platform.python_version(), **versions,
+                       "load_avg_1m_before": round(load_before, 2),
+                       "load_avg_1m_after": round(os.getloadavg()[0], 2)}
     flat["date"] = datetime.now(UTC).isoformat(timespec="seconds")
     flat["bench_s"] = round(time.perf_counter() - started, 1)
     print_table(flat)
@@ -141,6 +153,9 @@ def main() -> int:
     tmp.write_text(json.dumps(dict(sorted(flat.items())), indent=2) + "\n")
     tmp.replace(RESULTS / "latest.json")
     print(f"bench: wrote {RESULTS / 'latest.json'} in {flat['bench_s']:.0f} s")
+    if failures:
+        print("bench: FAILED — " + " | ".join(failures))
+        return 1
     return 0
 
 

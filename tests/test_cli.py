@@ -18,12 +18,13 @@ def test_demo_is_idempotent(db):
     from django.core.management import call_command
 
     from warta.accounts.models import User
+    from warta.core.models import AuditEvent
     from warta.organisations.models import Unit
 
     call_command("demo")
-    counts = Unit.objects.count(), User.objects.count()
+    counts = Unit.objects.count(), User.objects.count(), AuditEvent.objects.count()
     call_command("demo")
-    assert (Unit.objects.count(), User.objects.count()) == counts
+    assert (Unit.objects.count(), User.objects.count(), AuditEvent.objects.count()) == counts
     assert Unit.objects.filter(region_code="32.01").exists()
     assert Unit.objects.filter(region_code="32.71").exists()
     assert Unit.objects.filter(name="Pusat Penerangan").exists()

@@ -213,3 +213,11 @@ def test_user_without_membership_sees_explanation(client, db):
     client.post("/akun/masuk/", {"username": user.email, "password": PASSWORD})
     response = client.get(reverse("shell:home"))
     assert "belum tergabung" in response.content.decode()
+
+
+def test_move_page_offers_only_valid_targets(admin_client, tree):
+    page = admin_client.get(reverse("organisations:unit-move", args=[tree.kec.uuid]) + "?q=a")
+    html = page.content.decode()
+    assert "Dinas Komunikasi dan Informatika" in html
+    assert "Pakansari" not in html  # inside the unit itself
+    assert "Kota Bogor" not in html  # outside the admin's reach

@@ -9,7 +9,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from warta.core.audit import audit_action_register, audit_record
 
 audit_action_register({
-    "account.login": gettext_lazy("Masuk"),
     "account.2fa.enable": gettext_lazy("Verifikasi dua langkah diaktifkan"),
     "account.2fa.disable": gettext_lazy("Verifikasi dua langkah dimatikan"),
     "account.profile": gettext_lazy("Profil diubah"),

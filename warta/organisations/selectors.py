@@ -9,6 +9,7 @@ from warta.core.audit import audit_action_label
 from warta.core.models import AuditEvent
 from warta.organisations import tree
 from warta.organisations.models import ApiToken, Invitation, Membership, Unit
+from warta.organisations.roles import Role
 from warta.organisations.scope import Scope
 
 
@@ -60,6 +61,19 @@ def unit_search(*, scope: Scope, query: str, limit: int = 20) -> QuerySet[Unit]:
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(region_code__startswith=query))
     return qs.order_by("depth", "name")[:limit]
+
+
+def unit_move_targets(*, scope: Scope, unit: Unit, query: str, limit: int = 20) -> list[Unit]:
+    """Units the user administers that match ``query`` and may take ``unit`` (not inside it)."""
+    admin_paths = [g.path for g in scope.grants if g.role == Role.ADMIN]
+    if not admin_paths:
+        return []
+    qs = (
+        Unit.objects.within_paths(admin_paths).filter(archived_at__isnull=True)
+        .exclude(path__gte=unit.path, path__lt=tree.upper_bound(unit.path))
+        .filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(region_code__startswith=query))
+    )
+    return list(qs.order_by("depth", "name")[:limit])
 
 
 def membership_list(*, scope: Scope, unit: Unit) -> QuerySet[Membership]:

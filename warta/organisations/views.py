@@ -24,6 +24,7 @@ from warta.organisations.forms import (
     UnitForm,
 )
 from warta.organisations.roles import Role
+from warta.organisations.scope import scope_for_uuid
 
 PAGE_SIZE = 50
 
@@ -96,6 +97,7 @@ def unit_edit(request):
 
 @scoped("unit.view", write_permission="unit.manage")
 def unit_move(request):
+    """Pick a new parent, among the units the user administers, for this unit's subtree."""
     scope = request.scope
     scope.require("unit.manage")
     unit = scope.unit
@@ -104,28 +106,18 @@ def unit_move(request):
         messages.error(request, _("Unit teratas wewenang Anda tidak dapat dipindahkan dari sini."))
         return redirect("organisations:unit-tree", unit.uuid)
     form = MoveForm(request.POST or None)
-    candidates = []
-    query = request.GET.get("q", "")
-    if query:
-        top = max((g for g in scope.grants if g.role == Role.ADMIN), key=lambda g: -len(g.path), default=None)
-        if top is not None:
-            from warta.organisations.models import Unit
-            from warta.organisations.scope import Scope
-
-            top_unit = Unit.objects.get(pk=top.unit_id)
-            candidates = list(selectors.unit_search(scope=Scope(request.user, top_unit, top.role, scope.grants), query=query))
+    query = request.GET.get("q", "").strip()
+    candidates = selectors.unit_move_targets(scope=scope, unit=unit, query=query) if query else []
     if request.method == "POST" and form.is_valid():
-        from warta.organisations.scope import scope_for_uuid
-
-        target_scope = scope_for_uuid(user=request.user, unit_uuid=form.cleaned_data["target"], grants=scope.grants)
-        target_scope.require("unit.manage")
+        target = scope_for_uuid(user=request.user, unit_uuid=form.cleaned_data["target"], grants=scope.grants)
+        target.require("unit.manage")
         try:
-            services.unit_move(actor=request.user, unit=unit, new_parent=target_scope.unit)
+            services.unit_move(actor=request.user, unit=unit, new_parent=target.unit)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
             messages.success(request, _("%(unit)s sekarang berada di bawah %(target)s.") % {
-                "unit": unit.name, "target": target_scope.unit.name})
+                "unit": unit.name, "target": target.unit.name})
             return redirect("organisations:unit-tree", unit.uuid)
     return render(request, "organisations/unit_move.html",
                   {"form": form, "unit": unit, "candidates": candidates, "query": query},

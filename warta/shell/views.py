@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,17 +26,15 @@ def home(request):
 @login_required
 def switch_unit(request):
     """Switch the unit the user acts for (the unit switcher)."""
-    scope = scope_for_uuid(user=request.user, unit_uuid=request.POST.get("unit", ""), grants=tuple(request.grants)) \
-        if _is_uuid(request.POST.get("unit", "")) else None
-    if scope is None:
+    unit_uuid = request.POST.get("unit", "")
+    if not _is_uuid(unit_uuid):
         raise Http404
+    scope = scope_for_uuid(user=request.user, unit_uuid=unit_uuid, grants=tuple(request.grants))
     request.session["warta_unit"] = str(scope.unit.uuid)
     return redirect("shell:dashboard", scope.unit.uuid)
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except (ValueError, TypeError):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from warta.organisations.imports import region_import_apply
+from warta.organisations.imports import region_import_apply, region_import_plan
 from warta.organisations.models import Membership, Unit, UnitKind
 from warta.organisations.roles import Role
 from warta.organisations.services import unit_create
@@ -69,7 +69,10 @@ class Command(BaseCommand):
         jabar = Unit.objects.filter(region_code="32").first()
         if jabar is None:
             jabar = unit_create(actor=None, parent=None, kind=UnitKind.PROVINSI, name="Provinsi Jawa Barat", region_code="32")
-        region_import_apply(actor=None, unit=jabar, text=(FIXTURES / "demo_regions.csv").read_text(), filename="demo_regions.csv")
+        regions = (FIXTURES / "demo_regions.csv").read_text()
+        summary = region_import_plan(unit=jabar, text=regions).summary()
+        if summary["create"] or summary["update"]:
+            region_import_apply(actor=None, unit=jabar, text=regions, filename="demo_regions.csv")
         for code, offices in (("32.01", OFFICES_KAB_BOGOR), ("32.71", OFFICES_KOTA_BOGOR)):
             parent = Unit.objects.get(region_code=code)
             for name, short, kind in offices:
@@ -97,7 +100,8 @@ class Command(BaseCommand):
             f"  Akun demo / demo logins (kata sandi / password: {PASSWORD})",
         ]
         for email, _name, unit_key, role in USERS:
-            lines.append(f"    {email:<38} {role:<9} {unit_key}")
+            unit = Unit.objects.filter(region_code=unit_key).first() or Unit.objects.filter(name=unit_key).first()
+            lines.append(f"    {email:<36} {role:<9} {unit.name if unit else unit_key}")
         lines += [
             "",
             "  Admin wajib verifikasi dua langkah. Kunci TOTP demo (tambahkan ke aplikasi",
