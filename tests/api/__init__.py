@@ -68,11 +68,34 @@ def db_state() -> dict:
     ``last_used_at`` is left out: authenticating a token marks it, by design.
     """
     return {
-        "units": list(Unit.objects.order_by("pk").values_list(
-            "pk", "uuid", "parent_id", "path", "depth", "kind", "name", "short_name", "region_code",
-            "time_zone", "require_2fa", "archived_at")),
-        "memberships": list(Membership.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
-        "invitations": list(Invitation.objects.order_by("pk").values_list("pk", "email", "unit_id", "role", "revoked_at")),
-        "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role", "revoked_at")),
+        "units": list(
+            Unit.objects.order_by("pk").values_list(
+                "pk",
+                "uuid",
+                "parent_id",
+                "path",
+                "depth",
+                "kind",
+                "name",
+                "short_name",
+                "region_code",
+                "time_zone",
+                "require_2fa",
+                "archived_at",
+            )
+        ),
+        "memberships": list(
+            Membership.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")
+        ),
+        "invitations": list(
+            Invitation.objects.order_by("pk").values_list(
+                "pk", "email", "unit_id", "role", "revoked_at"
+            )
+        ),
+        "tokens": list(
+            ApiToken.objects.order_by("pk").values_list(
+                "pk", "user_id", "unit_id", "role", "revoked_at"
+            )
+        ),
         "audit": AuditEvent.objects.count(),
     }

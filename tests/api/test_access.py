@@ -87,9 +87,14 @@ def _expired(admin, tree):
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=_name)
-@pytest.mark.parametrize("credential", [_no_header, _unknown, _not_ours, _revoked, _expired],
-                         ids=["no-token", "unknown", "not-a-warta-token", "revoked", "expired"])
-def test_without_a_valid_token_every_endpoint_is_401(client, tree, admin, ids, endpoint, credential):
+@pytest.mark.parametrize(
+    "credential",
+    [_no_header, _unknown, _not_ours, _revoked, _expired],
+    ids=["no-token", "unknown", "not-a-warta-token", "revoked", "expired"],
+)
+def test_without_a_valid_token_every_endpoint_is_401(
+    client, tree, admin, ids, endpoint, credential
+):
     api = Api(client, credential(admin, tree))
     before = db_state()
 
@@ -125,7 +130,9 @@ def test_a_token_on_an_archived_unit_is_401(client, tree, admin):
 
 def test_the_scheme_must_be_bearer(client, tree, admin):
     _token, raw = make_token(admin, tree.kab)
-    response = client.get(f"/api/v1/units/{tree.kab.uuid}", headers={"authorization": f"Token {raw}"})
+    response = client.get(
+        f"/api/v1/units/{tree.kab.uuid}", headers={"authorization": f"Token {raw}"}
+    )
 
     assert_problem(response, 401)
 
@@ -134,7 +141,9 @@ def test_the_scheme_must_be_bearer(client, tree, admin):
 
 
 @pytest.mark.parametrize("endpoint", UNIT_ENDPOINTS, ids=_name)
-def test_the_sibling_unit_admin_gets_404_for_every_unit_endpoint(client, tree, sibling, ids, endpoint):
+def test_the_sibling_unit_admin_gets_404_for_every_unit_endpoint(
+    client, tree, sibling, ids, endpoint
+):
     _token, raw = make_token(sibling, tree.kota)
     before = db_state()
 
@@ -194,7 +203,9 @@ def test_a_viewer_token_gets_403_on_every_write(client, tree, viewer, ids, endpo
 
 
 @pytest.mark.parametrize("endpoint", UNIT_WRITES, ids=_name)
-def test_an_admin_s_token_made_with_the_viewer_role_gets_403_on_every_write(client, tree, admin, ids, endpoint):
+def test_an_admin_s_token_made_with_the_viewer_role_gets_403_on_every_write(
+    client, tree, admin, ids, endpoint
+):
     """The token's role is a ceiling: the admin's own token, made read-only, stays read-only."""
     _token, raw = make_token(admin, tree.kab, Role.VIEWER)
     before = db_state()

@@ -35,11 +35,19 @@ def test_list_events_of_the_token_s_subtree_newest_first(api, tree, sibling):
     assert [e["seq"] for e in body["items"]] == [e.seq for e in expected]
     newest = body["items"][0]
     assert newest | {"created_at": None, "uuid": None, "hash": None, "prev_hash": None} == {
-        "seq": expected[0].seq, "uuid": None, "created_at": None, "actor": "admin@bogorkab.go.id",
-        "unit": "Kabupaten Bogor", "action": "token.create", "target_type": "organisations.apitoken",
-        "target_id": expected[0].target_id, "target_label": expected[0].target_label,
-        "changes": {"name": "integrasi uji", "role": "admin", "days": 30}, "ip": None,
-        "hash": None, "prev_hash": None,
+        "seq": expected[0].seq,
+        "uuid": None,
+        "created_at": None,
+        "actor": "admin@bogorkab.go.id",
+        "unit": "Kabupaten Bogor",
+        "action": "token.create",
+        "target_type": "organisations.apitoken",
+        "target_id": expected[0].target_id,
+        "target_label": expected[0].target_label,
+        "changes": {"name": "integrasi uji", "role": "admin", "days": 30},
+        "ip": None,
+        "hash": None,
+        "prev_hash": None,
     }
     assert newest["hash"] == expected[0].hash
     assert "Kota Bogor" not in response.content.decode()
@@ -63,16 +71,26 @@ def test_filters(api, tree, admin):
     api.patch(f"/units/{tree.kec.uuid}", {"short_name": "Cibinong"})
 
     assert [e["action"] for e in api.get("/audit", action="unit.").json()["items"]] == [
-        "unit.update", "unit.create", "unit.create", "unit.create"]
+        "unit.update",
+        "unit.create",
+        "unit.create",
+        "unit.create",
+    ]
     assert [e["action"] for e in api.get("/audit", actor="admin@bogor").json()["items"]] == [
-        "unit.update", "token.create"]
-    assert [e["target_label"] for e in api.get("/audit", q="pakan").json()["items"]] == ["Pakansari"]
+        "unit.update",
+        "token.create",
+    ]
+    assert [e["target_label"] for e in api.get("/audit", q="pakan").json()["items"]] == [
+        "Pakansari"
+    ]
 
 
 def test_since_and_until_read_a_naive_time_in_the_unit_s_zone(api, tree, monkeypatch):
     # The trail is append-only (a trigger on PostgreSQL), so the event is written at that time.
     with monkeypatch.context() as m:
-        m.setattr(timezone, "now", lambda: datetime(2026, 3, 1, 17, 30, tzinfo=UTC))  # 00:30 WIB, 2 March
+        m.setattr(
+            timezone, "now", lambda: datetime(2026, 3, 1, 17, 30, tzinfo=UTC)
+        )  # 00:30 WIB, 2 March
         event = audit_record(unit=tree.kec, action="unit.check")
 
     def seqs(**params):
@@ -83,7 +101,9 @@ def test_since_and_until_read_a_naive_time_in_the_unit_s_zone(api, tree, monkeyp
     assert event.seq in seqs(since="2026-03-01T17:00:00+00:00", until="2026-03-01T18:00:00+00:00")
 
 
-@pytest.mark.parametrize("params", [{"since": "kemarin"}, {"until": "2026-13-01"}, {"page_size": 0}])
+@pytest.mark.parametrize(
+    "params", [{"since": "kemarin"}, {"until": "2026-13-01"}, {"page_size": 0}]
+)
 def test_bad_filters_are_422(api, params):
     problem = assert_problem(api.get("/audit", **params), 422)
 

@@ -19,7 +19,9 @@ def _email_message(language: str) -> str:
 
 
 def test_errors_are_indonesian_by_default(api, tree):
-    response = api.put(f"/units/{tree.kab.uuid}/memberships", {"email": "bukan email", "role": "viewer"})
+    response = api.put(
+        f"/units/{tree.kab.uuid}/memberships", {"email": "bukan email", "role": "viewer"}
+    )
 
     problem = assert_problem(response, 422)
     assert response["Content-Language"] == "id"
@@ -30,7 +32,9 @@ def test_errors_are_indonesian_by_default(api, tree):
 def test_errors_follow_accept_language(api, tree):
     api.headers["accept-language"] = "en-GB,en;q=0.9"
 
-    response = api.put(f"/units/{tree.kab.uuid}/memberships", {"email": "bukan email", "role": "viewer"})
+    response = api.put(
+        f"/units/{tree.kab.uuid}/memberships", {"email": "bukan email", "role": "viewer"}
+    )
 
     problem = assert_problem(response, 422)
     assert response["Content-Language"] == "en"

@@ -48,7 +48,9 @@ def test_list_memberships_of_a_sub_unit_only(api, tree, admin):
 
 def test_membership_list_query_count_does_not_grow(api, tree, admin, django_assert_max_num_queries):
     for n in range(40):
-        make_member(tree.kec if n % 2 else tree.desa, Role.VIEWER, email=f"staf{n:02d}@bogorkab.go.id")
+        make_member(
+            tree.kec if n % 2 else tree.desa, Role.VIEWER, email=f"staf{n:02d}@bogorkab.go.id"
+        )
 
     # token, last use, grants, unit, count, page (users and units joined)
     with django_assert_max_num_queries(6):
@@ -61,31 +63,47 @@ def test_membership_list_query_count_does_not_grow(api, tree, admin, django_asse
 def test_membership_list_pages(api, tree, admin, editor, viewer):
     body = api.get(f"/units/{tree.kab.uuid}/memberships", page=2, page_size=2).json()
 
-    assert (body["count"], body["pages"], [m["email"] for m in body["items"]]) == (3, 2, ["viewer@bogorkab.go.id"])
+    assert (body["count"], body["pages"], [m["email"] for m in body["items"]]) == (
+        3,
+        2,
+        ["viewer@bogorkab.go.id"],
+    )
 
 
 # --- set ------------------------------------------------------------------------------------
 
 
 def test_put_changes_a_role(api, tree, admin, viewer):
-    response = api.put(f"/units/{tree.kab.uuid}/memberships", {"email": "Viewer@BogorKab.go.id", "role": "editor"})
+    response = api.put(
+        f"/units/{tree.kab.uuid}/memberships", {"email": "Viewer@BogorKab.go.id", "role": "editor"}
+    )
 
     assert response.status_code == 200, response.content
     membership = Membership.objects.get(user=viewer, unit=tree.kab)
     assert membership.role == Role.EDITOR
     assert response.json() | {"created_at": None} == {
-        "id": membership.pk, "email": "viewer@bogorkab.go.id", "full_name": viewer.full_name,
-        "unit": str(tree.kab.uuid), "unit_name": "Kabupaten Bogor", "role": "editor", "created_at": None,
+        "id": membership.pk,
+        "email": "viewer@bogorkab.go.id",
+        "full_name": viewer.full_name,
+        "unit": str(tree.kab.uuid),
+        "unit_name": "Kabupaten Bogor",
+        "role": "editor",
+        "created_at": None,
     }
     event = AuditEvent.objects.filter(action="membership.set").latest("seq")
     assert (event.actor_id, event.unit_id, event.changes) == (
-        admin.pk, tree.kab.pk, {"user": "viewer@bogorkab.go.id", "role": ["viewer", "editor"]})
+        admin.pk,
+        tree.kab.pk,
+        {"user": "viewer@bogorkab.go.id", "role": ["viewer", "editor"]},
+    )
 
 
 def test_put_gives_an_existing_user_a_role_on_a_sub_unit(api, tree, admin):
     user = UserFactory(email="camat@bogorkab.go.id")
 
-    response = api.put(f"/units/{tree.kec.uuid}/memberships", {"email": "camat@bogorkab.go.id", "role": "approver"})
+    response = api.put(
+        f"/units/{tree.kec.uuid}/memberships", {"email": "camat@bogorkab.go.id", "role": "approver"}
+    )
 
     assert response.status_code == 200, response.content
     assert Membership.objects.get(user=user).unit_id == tree.kec.pk
@@ -95,19 +113,24 @@ def test_put_gives_an_existing_user_a_role_on_a_sub_unit(api, tree, admin):
 def test_put_with_the_same_role_writes_no_event(api, tree, viewer):
     before = db_state()
 
-    response = api.put(f"/units/{tree.kab.uuid}/memberships", {"email": "viewer@bogorkab.go.id", "role": "viewer"})
+    response = api.put(
+        f"/units/{tree.kab.uuid}/memberships", {"email": "viewer@bogorkab.go.id", "role": "viewer"}
+    )
 
     assert response.status_code == 200
     assert db_state() == before
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"email": "belum.ada@bogorkab.go.id", "role": "editor"}, "email"),
-    ({"email": "bukan email", "role": "editor"}, "email"),
-    ({"email": "viewer@bogorkab.go.id", "role": "raja"}, "role"),
-    ({"email": "viewer@bogorkab.go.id"}, "role"),
-    ({"role": "editor"}, "email"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"email": "belum.ada@bogorkab.go.id", "role": "editor"}, "email"),
+        ({"email": "bukan email", "role": "editor"}, "email"),
+        ({"email": "viewer@bogorkab.go.id", "role": "raja"}, "role"),
+        ({"email": "viewer@bogorkab.go.id"}, "role"),
+        ({"role": "editor"}, "email"),
+    ],
+)
 def test_put_rejects_bad_input_and_changes_nothing(api, tree, viewer, body, field):
     before = db_state()
 
@@ -118,10 +141,17 @@ def test_put_rejects_bad_input_and_changes_nothing(api, tree, viewer, body, fiel
 
 
 def test_an_unknown_email_is_told_to_invite(api, tree):
-    problem = assert_problem(api.put(f"/units/{tree.kab.uuid}/memberships",
-                                     {"email": "belum.ada@bogorkab.go.id", "role": "editor"}), 422)
+    problem = assert_problem(
+        api.put(
+            f"/units/{tree.kab.uuid}/memberships",
+            {"email": "belum.ada@bogorkab.go.id", "role": "editor"},
+        ),
+        422,
+    )
 
-    assert problem["errors"]["email"] == ["Belum ada akun Warta dengan email belum.ada@bogorkab.go.id. Kirim undangan."]
+    assert problem["errors"]["email"] == [
+        "Belum ada akun Warta dengan email belum.ada@bogorkab.go.id. Kirim undangan."
+    ]
 
 
 # --- remove ---------------------------------------------------------------------------------
@@ -136,13 +166,18 @@ def test_delete_removes_a_membership(api, tree, admin, editor):
     assert response.content == b""
     assert not Membership.objects.filter(pk=membership.pk).exists()
     event = AuditEvent.objects.filter(action="membership.remove").latest("seq")
-    assert (event.actor_id, event.changes) == (admin.pk, {"user": "editor@bogorkab.go.id", "role": ["editor", None]})
+    assert (event.actor_id, event.changes) == (
+        admin.pk,
+        {"user": "editor@bogorkab.go.id", "role": ["editor", None]},
+    )
 
 
 def test_an_admin_cannot_remove_their_own_admin_role(api, tree, admin):
     before = db_state()
 
-    problem = assert_problem(api.delete(f"/memberships/{Membership.objects.get(user=admin).pk}"), 422)
+    problem = assert_problem(
+        api.delete(f"/memberships/{Membership.objects.get(user=admin).pk}"), 422
+    )
 
     assert problem["errors"] == {"__all__": ["Anda tidak dapat mencabut peran admin Anda sendiri."]}
     assert db_state() == before
@@ -161,27 +196,42 @@ def test_delete_of_an_unknown_or_foreign_membership_is_404(api, tree, sibling):
 
 def test_invite_by_email(api, tree, admin, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(f"/units/{tree.kec.uuid}/invitations", {"email": " Camat@BogorKab.go.id ", "role": "editor"})
+        response = api.post(
+            f"/units/{tree.kec.uuid}/invitations",
+            {"email": " Camat@BogorKab.go.id ", "role": "editor"},
+        )
 
     assert response.status_code == 201, response.content
     invitation = Invitation.objects.get()
     body = response.json()
     assert body | {"created_at": None, "expires_at": None} == {
-        "uuid": str(invitation.uuid), "email": "camat@bogorkab.go.id", "unit": str(tree.kec.uuid),
-        "role": "editor", "status": "pending", "created_at": None, "expires_at": None,
+        "uuid": str(invitation.uuid),
+        "email": "camat@bogorkab.go.id",
+        "unit": str(tree.kec.uuid),
+        "role": "editor",
+        "status": "pending",
+        "created_at": None,
+        "expires_at": None,
     }
     assert invitation.token_hash not in response.content.decode()
     assert [m.to for m in mailoutbox] == [["camat@bogorkab.go.id"]]
     event = AuditEvent.objects.filter(action="invitation.create").latest("seq")
-    assert (event.actor_id, event.unit_id, event.target_id) == (admin.pk, tree.kec.pk, str(invitation.uuid))
+    assert (event.actor_id, event.unit_id, event.target_id) == (
+        admin.pk,
+        tree.kec.pk,
+        str(invitation.uuid),
+    )
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"email": "editor@bogorkab.go.id", "role": "viewer"}, "__all__"),  # already a member
-    ({"email": "@@", "role": "viewer"}, "email"),
-    ({"email": "baru@bogorkab.go.id", "role": "superadmin"}, "role"),
-    ({"email": "baru@bogorkab.go.id", "role": "viewer", "unit": "lain"}, "unit"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"email": "editor@bogorkab.go.id", "role": "viewer"}, "__all__"),  # already a member
+        ({"email": "@@", "role": "viewer"}, "email"),
+        ({"email": "baru@bogorkab.go.id", "role": "superadmin"}, "role"),
+        ({"email": "baru@bogorkab.go.id", "role": "viewer", "unit": "lain"}, "unit"),
+    ],
+)
 def test_invite_rejects_bad_input_and_changes_nothing(api, tree, editor, mailoutbox, body, field):
     before = db_state()
 

@@ -34,14 +34,25 @@ def test_every_operation_documents_401_and_problem_json():
             assert "401" in responses, (method, path)
             for status, response in responses.items():
                 if int(status) >= 400:
-                    assert list(response["content"]) == ["application/problem+json"], (method, path, status)
+                    assert list(response["content"]) == ["application/problem+json"], (
+                        method,
+                        path,
+                        status,
+                    )
 
 
 def test_no_response_exposes_a_secret_or_an_internal_id():
     schemas = api.get_openapi_schema()["components"]["schemas"]
     for name, schema in schemas.items():
         fields = set(schema.get("properties", {}))
-        assert not fields & {"token_hash", "hash_token", "path", "unit_id", "parent_id", "user_id"}, name
+        assert not fields & {
+            "token_hash",
+            "hash_token",
+            "path",
+            "unit_id",
+            "parent_id",
+            "user_id",
+        }, name
         if name != "MembershipOut":  # memberships have no UUID; their id is the one integer shown
             assert "id" not in fields, name
     assert set(schemas["TokenOut"]["properties"]).isdisjoint({"raw", "token"})

@@ -33,8 +33,19 @@ def test_list_the_owner_s_tokens_without_secrets(api, token, tree, admin, editor
         ("dasbor kecamatan", str(tree.kec.uuid), "viewer", True),
         ("portal berita", str(tree.kab.uuid), "admin", True),
     ]
-    assert set(body[0]) == {"uuid", "name", "prefix", "unit", "unit_name", "role", "created_at", "expires_at",
-                            "last_used_at", "revoked_at", "active"}
+    assert set(body[0]) == {
+        "uuid",
+        "name",
+        "prefix",
+        "unit",
+        "unit_name",
+        "role",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "active",
+    }
     text = response.content.decode()
     for row, raw in [(token[0], token[1]), (other, other_raw)]:
         assert row.token_hash not in text
@@ -56,18 +67,23 @@ def test_token_list_query_count(api, tree, admin, django_assert_max_num_queries)
 def test_a_token_cannot_create_another_token(api, tree):
     before = db_state()
 
-    problem = assert_problem(api.post("/tokens", {"name": "turunan", "role": "viewer", "days": 30}), 422)
+    problem = assert_problem(
+        api.post("/tokens", {"name": "turunan", "role": "viewer", "days": 30}), 422
+    )
 
     assert problem["errors"] == {"__all__": ["Token API tidak dapat membuat token lain."]}
     assert db_state() == before
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"name": "", "role": "viewer"}, "name"),
-    ({"name": "x", "role": "viewer", "days": 0}, "days"),
-    ({"name": "x", "role": "viewer", "days": 367}, "days"),
-    ({"name": "x", "role": "dewa"}, "role"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "", "role": "viewer"}, "name"),
+        ({"name": "x", "role": "viewer", "days": 0}, "days"),
+        ({"name": "x", "role": "viewer", "days": 367}, "days"),
+        ({"name": "x", "role": "dewa"}, "role"),
+    ],
+)
 def test_token_create_rejects_bad_input_and_changes_nothing(api, body, field):
     before = db_state()
 
@@ -85,7 +101,11 @@ def test_revoke_another_of_one_s_tokens(api, tree, admin):
     assert response.status_code == 204
     assert ApiToken.objects.get(pk=other.pk).revoked_at is not None
     event = AuditEvent.objects.filter(action="token.revoke").latest("seq")
-    assert (event.actor_id, event.unit_id, event.target_id) == (admin.pk, tree.kec.pk, str(other.uuid))
+    assert (event.actor_id, event.unit_id, event.target_id) == (
+        admin.pk,
+        tree.kec.pk,
+        str(other.uuid),
+    )
     assert_problem(Api(api.client, other_raw).get("/tokens"), 401)
 
 

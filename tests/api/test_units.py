@@ -59,7 +59,9 @@ def test_children_lists_direct_sub_units_with_their_sizes(api, tree):
     assert response.status_code == 200
     body = response.json()
     assert (body["count"], body["page"], body["page_size"], body["pages"]) == (2, 1, 50, 1)
-    assert [(c["name"], c["child_count"], c["subtree_count"], c["parent"]) for c in body["items"]] == [
+    assert [
+        (c["name"], c["child_count"], c["subtree_count"], c["parent"]) for c in body["items"]
+    ] == [
         ("Dinas Komunikasi dan Informatika", 0, 0, str(tree.kab.uuid)),
         ("Kecamatan Cibinong", 1, 1, str(tree.kab.uuid)),
     ]
@@ -86,7 +88,9 @@ def test_children_pages_filters_and_archived(api, tree):
     assert [c["archived"] for c in with_archived["items"] if c["name"] == "Desa Lama"] == [True]
 
 
-@pytest.mark.parametrize("params", [{"page": 0}, {"page_size": 201}, {"page": "x"}, {"archived": "mungkin"}])
+@pytest.mark.parametrize(
+    "params", [{"page": 0}, {"page_size": 201}, {"page": "x"}, {"archived": "mungkin"}]
+)
 def test_children_rejects_bad_paging(api, tree, params):
     body = assert_problem(api.get(f"/units/{tree.kab.uuid}/children", **params), 422)
 
@@ -112,30 +116,54 @@ def test_children_query_count_does_not_grow_with_rows(api, tree, django_assert_m
 
 
 def test_create_a_sub_unit(api, tree, admin):
-    response = api.post(f"/units/{tree.kec.uuid}/children", {
-        "kind": "desa", "name": "  Desa Cirimekar ", "region_code": "32.01.01.2001",
-    })
+    response = api.post(
+        f"/units/{tree.kec.uuid}/children",
+        {
+            "kind": "desa",
+            "name": "  Desa Cirimekar ",
+            "region_code": "32.01.01.2001",
+        },
+    )
 
     assert response.status_code == 201, response.content
     body = response.json()
     child = Unit.objects.get(uuid=body["uuid"])
     assert (child.parent_id, child.name, child.kind, child.region_code, child.time_zone) == (
-        tree.kec.pk, "Desa Cirimekar", "desa", "32.01.01.2001", tree.kec.time_zone)
-    assert (body["parent"], body["child_count"], body["subtree_count"]) == (str(tree.kec.uuid), 0, 0)
+        tree.kec.pk,
+        "Desa Cirimekar",
+        "desa",
+        "32.01.01.2001",
+        tree.kec.time_zone,
+    )
+    assert (body["parent"], body["child_count"], body["subtree_count"]) == (
+        str(tree.kec.uuid),
+        0,
+        0,
+    )
     event = _last_event("unit.create")
-    assert (event.actor_id, event.unit_id, event.target_id) == (admin.pk, tree.kec.pk, str(child.uuid))
+    assert (event.actor_id, event.unit_id, event.target_id) == (
+        admin.pk,
+        tree.kec.pk,
+        str(child.uuid),
+    )
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"name": "Tanpa Jenis"}, "kind"),
-    ({"kind": "planet", "name": "Mars"}, "kind"),
-    ({"kind": "desa", "name": "   "}, "name"),
-    ({"kind": "desa", "name": "x" * 256}, "name"),
-    ({"kind": "desa", "name": "Desa", "time_zone": "Europe/Paris"}, "time_zone"),
-    ({"kind": "desa", "name": "Desa", "require_2fa": "kadang"}, "require_2fa"),
-    ({"kind": "desa", "name": "Desa", "colour": "merah"}, "colour"),
-    ({"kind": "desa", "name": "Desa", "region_code": "32.01"}, "region_code"),  # taken by Kabupaten Bogor
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "Tanpa Jenis"}, "kind"),
+        ({"kind": "planet", "name": "Mars"}, "kind"),
+        ({"kind": "desa", "name": "   "}, "name"),
+        ({"kind": "desa", "name": "x" * 256}, "name"),
+        ({"kind": "desa", "name": "Desa", "time_zone": "Europe/Paris"}, "time_zone"),
+        ({"kind": "desa", "name": "Desa", "require_2fa": "kadang"}, "require_2fa"),
+        ({"kind": "desa", "name": "Desa", "colour": "merah"}, "colour"),
+        (
+            {"kind": "desa", "name": "Desa", "region_code": "32.01"},
+            "region_code",
+        ),  # taken by Kabupaten Bogor
+    ],
+)
 def test_create_rejects_bad_input_and_changes_nothing(api, tree, body, field):
     before = db_state()
 
@@ -157,16 +185,24 @@ def test_create_under_an_archived_unit_is_refused(api, tree):
     Unit.objects.filter(pk=tree.desa.pk).update(archived_at="2026-01-01T00:00:00Z")
     before = db_state()
 
-    problem = assert_problem(api.post(f"/units/{tree.desa.uuid}/children", {"kind": "lainnya", "name": "RW 01"}), 422)
+    problem = assert_problem(
+        api.post(f"/units/{tree.desa.uuid}/children", {"kind": "lainnya", "name": "RW 01"}), 422
+    )
 
-    assert problem["errors"] == {"__all__": ["Tidak bisa menambah sub-unit pada unit yang diarsipkan."]}
+    assert problem["errors"] == {
+        "__all__": ["Tidak bisa menambah sub-unit pada unit yang diarsipkan."]
+    }
     assert db_state() == before
 
 
 def test_a_body_that_is_not_json_is_400(api, tree):
     before = db_state()
-    response = api.client.post(f"/api/v1/units/{tree.kab.uuid}/children", data="{nama: ",
-                               content_type="application/json", headers=api.headers)
+    response = api.client.post(
+        f"/api/v1/units/{tree.kab.uuid}/children",
+        data="{nama: ",
+        content_type="application/json",
+        headers=api.headers,
+    )
 
     assert assert_problem(response, 400)["title"] == "Permintaan tidak dapat dibaca"
     assert db_state() == before
@@ -185,16 +221,25 @@ def test_a_missing_body_is_422(api, tree):
 
 
 def test_patch_changes_only_the_fields_sent(api, tree, admin):
-    response = api.patch(f"/units/{tree.kec.uuid}", {"short_name": "Cibinong", "time_zone": "Asia/Makassar"})
+    response = api.patch(
+        f"/units/{tree.kec.uuid}", {"short_name": "Cibinong", "time_zone": "Asia/Makassar"}
+    )
 
     assert response.status_code == 200, response.content
     unit = Unit.objects.get(pk=tree.kec.pk)
     assert (unit.name, unit.short_name, unit.time_zone, unit.region_code) == (
-        "Kecamatan Cibinong", "Cibinong", "Asia/Makassar", "32.01.01")
+        "Kecamatan Cibinong",
+        "Cibinong",
+        "Asia/Makassar",
+        "32.01.01",
+    )
     assert response.json()["short_name"] == "Cibinong"
     event = _last_event("unit.update")
     assert event.actor_id == admin.pk
-    assert event.changes == {"short_name": ["", "Cibinong"], "time_zone": ["Asia/Jakarta", "Asia/Makassar"]}
+    assert event.changes == {
+        "short_name": ["", "Cibinong"],
+        "time_zone": ["Asia/Jakarta", "Asia/Makassar"],
+    }
 
 
 def test_patch_may_clear_the_region_code(api, tree):
@@ -213,14 +258,17 @@ def test_patch_with_nothing_to_change_writes_no_event(api, tree):
     assert db_state() == before
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"name": None}, "name"),
-    ({"name": ""}, "name"),
-    ({"kind": None}, "kind"),
-    ({"kind": "galaksi"}, "kind"),
-    ({"region_code": "32.71"}, "region_code"),  # Kota Bogor's
-    ({"nama": "Typo"}, "nama"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": None}, "name"),
+        ({"name": ""}, "name"),
+        ({"kind": None}, "kind"),
+        ({"kind": "galaksi"}, "kind"),
+        ({"region_code": "32.71"}, "region_code"),  # Kota Bogor's
+        ({"nama": "Typo"}, "nama"),
+    ],
+)
 def test_patch_rejects_bad_input_and_changes_nothing(api, tree, body, field):
     before = db_state()
 
@@ -249,16 +297,22 @@ def test_move_a_unit_with_its_subtree(api, tree, admin):
     assert desa.depth == kec.depth + 1
     assert response.json()["parent"] == str(tree.diskominfo.uuid)
     event = _last_event("unit.move")
-    assert (event.actor_id, event.changes) == (admin.pk, {"parent": ["Kabupaten Bogor", "Dinas Komunikasi dan Informatika"]})
+    assert (event.actor_id, event.changes) == (
+        admin.pk,
+        {"parent": ["Kabupaten Bogor", "Dinas Komunikasi dan Informatika"]},
+    )
 
 
-@pytest.mark.parametrize(("target", "field"), [
-    ("desa", "__all__"),  # under its own descendant
-    ("kota", "target"),  # outside the token's reach
-    ("jabar", "target"),  # above the token's reach
-    (None, "target"),
-    ("not-a-uuid", "target"),
-])
+@pytest.mark.parametrize(
+    ("target", "field"),
+    [
+        ("desa", "__all__"),  # under its own descendant
+        ("kota", "target"),  # outside the token's reach
+        ("jabar", "target"),  # above the token's reach
+        (None, "target"),
+        ("not-a-uuid", "target"),
+    ],
+)
 def test_move_rejects_bad_targets_and_changes_nothing(api, tree, target, field):
     value = getattr(tree, target).uuid if target in ("desa", "kota", "jabar") else target
     before = db_state()
@@ -271,7 +325,9 @@ def test_move_rejects_bad_targets_and_changes_nothing(api, tree, target, field):
 
 def test_a_bad_move_target_reads_the_same_whether_it_exists_or_not(api, tree):
     outside = api.post(f"/units/{tree.kec.uuid}/move", {"target": str(tree.kota.uuid)}).json()
-    unknown = api.post(f"/units/{tree.kec.uuid}/move", {"target": "00000000-0000-4000-8000-000000000000"}).json()
+    unknown = api.post(
+        f"/units/{tree.kec.uuid}/move", {"target": "00000000-0000-4000-8000-000000000000"}
+    ).json()
 
     assert outside == unknown
 
@@ -284,14 +340,20 @@ def test_archive_and_restore_a_subtree(api, tree, admin):
 
     assert response.status_code == 200, response.content
     assert response.json()["archived"] is True
-    assert Unit.objects.filter(pk__in=[tree.kec.pk, tree.desa.pk], archived_at__isnull=False).count() == 2
+    assert (
+        Unit.objects.filter(pk__in=[tree.kec.pk, tree.desa.pk], archived_at__isnull=False).count()
+        == 2
+    )
     assert _last_event("unit.archive").actor_id == admin.pk
 
     response = api.post(f"/units/{tree.kec.uuid}/archive", {"archived": False})
 
     assert response.status_code == 200, response.content
     assert response.json()["archived"] is False
-    assert Unit.objects.filter(pk__in=[tree.kec.pk, tree.desa.pk], archived_at__isnull=True).count() == 2
+    assert (
+        Unit.objects.filter(pk__in=[tree.kec.pk, tree.desa.pk], archived_at__isnull=True).count()
+        == 2
+    )
     assert _last_event("unit.restore").actor_id == admin.pk
 
 
@@ -315,7 +377,9 @@ def test_the_token_s_own_unit_cannot_be_archived(api, tree):
 
 
 def test_restoring_under_an_archived_parent_is_refused(api, tree):
-    Unit.objects.filter(pk__in=[tree.kec.pk, tree.desa.pk]).update(archived_at="2026-01-01T00:00:00Z")
+    Unit.objects.filter(pk__in=[tree.kec.pk, tree.desa.pk]).update(
+        archived_at="2026-01-01T00:00:00Z"
+    )
     before = db_state()
 
     problem = assert_problem(api.post(f"/units/{tree.desa.uuid}/archive", {"archived": False}), 422)

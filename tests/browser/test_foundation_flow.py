@@ -100,5 +100,8 @@ def test_phone_screen_menu_folds(page, live_server, tree, viewer):
     page.click("summary:text('Menu')")
     assert page.get_by_role("link", name="Jejak audit", exact=True).is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390 + 1
+    wide = page.evaluate("""[...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-wrap'))
+        .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+    assert width <= 390 + 1, wide
     page.screenshot(path=str(SHOTS / "06-phone.png"), full_page=True)

@@ -62,7 +62,9 @@ class TokenAuth(HttpBearer):
             return None
         grants = grants_for(api_token.user)
         try:
-            reach = scope_for_unit(user=api_token.user, unit=api_token.unit, grants=grants, ceiling=api_token.role)
+            reach = scope_for_unit(
+                user=api_token.user, unit=api_token.unit, grants=grants, ceiling=api_token.role
+            )
         except Http404:
             # The owner lost every role reaching the token's unit: the token no longer works.
             return None
@@ -80,7 +82,12 @@ router = Router(tags=["organisasi"])
 
 
 def problem(api, request, status: int, title: str, detail: str = "", errors=None):
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail or title}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+    }
     if errors is not None:
         body["errors"] = errors
     response = api.create_response(request, body, status=status)
@@ -102,7 +109,9 @@ def _schema_message(error: dict) -> str:
     if kind == "string_type":
         return _("Harus berupa teks.")
     if kind == "enum":
-        return _("Nilai tidak dikenal. Pilihan: %(choices)s.") % {"choices": str(ctx.get("expected", "")).replace(" or ", ", ")}
+        return _("Nilai tidak dikenal. Pilihan: %(choices)s.") % {
+            "choices": str(ctx.get("expected", "")).replace(" or ", ", ")
+        }
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return _("Harus bilangan bulat.")
     if kind in ("bool_type", "bool_parsing"):
@@ -142,15 +151,29 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return problem(api, request, 404, _("Tidak ditemukan"), _("Data yang diminta tidak ada atau di luar wewenang Anda."))
+        return problem(
+            api,
+            request,
+            404,
+            _("Tidak ditemukan"),
+            _("Data yang diminta tidak ada atau di luar wewenang Anda."),
+        )
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return problem(api, request, 403, _("Tidak diizinkan"), _("Peran Anda tidak mengizinkan tindakan ini."))
+        return problem(
+            api, request, 403, _("Tidak diizinkan"), _("Peran Anda tidak mengizinkan tindakan ini.")
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request, exc):
-        response = problem(api, request, 401, _("Perlu autentikasi"), _("Kirim token API yang masih berlaku sebagai header Authorization: Bearer."))
+        response = problem(
+            api,
+            request,
+            401,
+            _("Perlu autentikasi"),
+            _("Kirim token API yang masih berlaku sebagai header Authorization: Bearer."),
+        )
         response["WWW-Authenticate"] = 'Bearer realm="warta"'
         return response
 
@@ -158,27 +181,53 @@ def install_error_handlers(api) -> None:
     def http_error(request, exc):
         if exc.status_code == 400:
             # django-ninja raises this when the body is not JSON at all.
-            return problem(api, request, 400, _("Permintaan tidak dapat dibaca"), _("Isi permintaan harus JSON yang sah."))
+            return problem(
+                api,
+                request,
+                400,
+                _("Permintaan tidak dapat dibaca"),
+                _("Isi permintaan harus JSON yang sah."),
+            )
         return problem(api, request, exc.status_code, str(exc))
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-        return problem(api, request, 422, _("Data tidak valid"), " ".join(m for ms in errors.values() for m in ms), errors)
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        )
+        return problem(
+            api,
+            request,
+            422,
+            _("Data tidak valid"),
+            " ".join(m for ms in errors.values() for m in ms),
+            errors,
+        )
 
     @api.exception_handler(NinjaValidationError)
     def invalid_schema(request, exc):
         if any(error.get("loc", ("",))[0] == "path" for error in exc.errors):
             # A path that cannot name anything (not a UUID, say) names nothing that exists.
             return not_found(request, exc)
-        return problem(api, request, 422, _("Data tidak valid"), _("Periksa kembali isian permintaan."),
-                       schema_errors(exc.errors))
+        return problem(
+            api,
+            request,
+            422,
+            _("Data tidak valid"),
+            _("Periksa kembali isian permintaan."),
+            schema_errors(exc.errors),
+        )
 
     @api.exception_handler(Exception)
     def crashed(request, exc):
         logger.exception("API error on %s %s", request.method, request.path)
-        return problem(api, request, 500, _("Terjadi kesalahan pada server"),
-                       _("Permintaan tidak dapat diproses. Kesalahan ini sudah dicatat."))
+        return problem(
+            api,
+            request,
+            500,
+            _("Terjadi kesalahan pada server"),
+            _("Permintaan tidak dapat diproses. Kesalahan ini sudah dicatat."),
+        )
 
 
 def token_scope(request) -> Scope:
@@ -187,8 +236,9 @@ def token_scope(request) -> Scope:
 
 # --- helpers --------------------------------------------------------------------------------
 
-# Every endpoint can answer 401; the others are added where they can happen.
+
 def responses(ok: dict, *errors: int) -> dict:
+    """Document the success shapes, 401 (every endpoint) and the errors that can happen."""
     return ok | {401: Problem} | {status: Problem for status in errors}
 
 
@@ -196,7 +246,9 @@ def unit_scope(request: HttpRequest, unit_uuid: UUID) -> Scope:
     """Return the acting scope on a unit inside the token's reach; Http404 outside it."""
     reach = token_scope(request)
     unit = selectors.unit_get(scope=reach, unit_uuid=unit_uuid)
-    return scope_for_unit(user=request.user, unit=unit, grants=reach.grants, ceiling=request.api_token.role)
+    return scope_for_unit(
+        user=request.user, unit=unit, grants=reach.grants, ceiling=request.api_token.role
+    )
 
 
 def with_parent(request: HttpRequest, unit: Unit) -> Unit:
@@ -210,9 +262,14 @@ def paginate(qs: QuerySet, paging: PageIn) -> dict[str, Any]:
     """Return one page of ``qs`` in two queries (count, rows); a page past the end is empty."""
     count = qs.count()
     start = (paging.page - 1) * paging.page_size
-    items = list(qs[start:start + paging.page_size]) if start < count else []
-    return {"count": count, "page": paging.page, "page_size": paging.page_size,
-            "pages": math.ceil(count / paging.page_size), "items": items}
+    items = list(qs[start : start + paging.page_size]) if start < count else []
+    return {
+        "count": count,
+        "page": paging.page,
+        "page_size": paging.page_size,
+        "pages": math.ceil(count / paging.page_size),
+        "items": items,
+    }
 
 
 def aware(value: datetime | None, reach: Scope) -> datetime | None:
@@ -224,13 +281,20 @@ def aware(value: datetime | None, reach: Scope) -> datetime | None:
 
 def tokens_in_reach(reach: Scope) -> QuerySet[ApiToken]:
     """The owner's tokens on units inside the calling token's reach, and no others."""
-    return selectors.api_token_list(scope=reach).filter(unit__in=Unit.objects.subtree_of(reach.unit).values("pk"))
+    return selectors.api_token_list(scope=reach).filter(
+        unit__in=Unit.objects.subtree_of(reach.unit).values("pk")
+    )
 
 
 # --- units ----------------------------------------------------------------------------------
 
 
-@router.get("/units/{unit_uuid}", response=responses({200: UnitOut}, 404), url_name="unit-detail", summary="Satu unit")
+@router.get(
+    "/units/{unit_uuid}",
+    response=responses({200: UnitOut}, 404),
+    url_name="unit-detail",
+    summary="Satu unit",
+)
 def unit_detail(request, unit_uuid: UUID):
     """Return one unit inside the token's reach."""
     scope = unit_scope(request, unit_uuid)
@@ -238,8 +302,15 @@ def unit_detail(request, unit_uuid: UUID):
     return with_parent(request, scope.unit)
 
 
-@router.get("/units/{unit_uuid}/children", response=responses({200: UnitPage}, 404, 422), url_name="unit-children", summary="Daftar sub-unit")
-def unit_children(request, unit_uuid: UUID, paging: Query[PageIn], q: str = "", archived: bool = False):
+@router.get(
+    "/units/{unit_uuid}/children",
+    response=responses({200: UnitPage}, 404, 422),
+    url_name="unit-children",
+    summary="Daftar sub-unit",
+)
+def unit_children(
+    request, unit_uuid: UUID, paging: Query[PageIn], q: str = "", archived: bool = False
+):
     """List a unit's direct sub-units by name, each with its own and its subtree's size.
 
     ``q`` filters by name, short name or the start of the region code; ``archived=true``
@@ -247,7 +318,12 @@ def unit_children(request, unit_uuid: UUID, paging: Query[PageIn], q: str = "", 
     """
     scope = unit_scope(request, unit_uuid)
     scope.require("unit.view")
-    page = paginate(selectors.unit_children(scope=scope, unit=scope.unit, include_archived=archived, query=q.strip()), paging)
+    page = paginate(
+        selectors.unit_children(
+            scope=scope, unit=scope.unit, include_archived=archived, query=q.strip()
+        ),
+        paging,
+    )
     counts = selectors.subtree_counts(units=page["items"])
     for child in page["items"]:
         child.subtree_count = counts.get(child.pk, 0)
@@ -255,8 +331,12 @@ def unit_children(request, unit_uuid: UUID, paging: Query[PageIn], q: str = "", 
     return page
 
 
-@router.post("/units/{unit_uuid}/children", response=responses({201: UnitChildOut}, 403, 404, 422),
-             url_name="unit-create", summary="Buat sub-unit")
+@router.post(
+    "/units/{unit_uuid}/children",
+    response=responses({201: UnitChildOut}, 403, 404, 422),
+    url_name="unit-create",
+    summary="Buat sub-unit",
+)
 def unit_create(request, unit_uuid: UUID, payload: UnitIn):
     """Create a sub-unit. Needs the admin role on the parent."""
     scope = unit_scope(request, unit_uuid)
@@ -267,7 +347,12 @@ def unit_create(request, unit_uuid: UUID, payload: UnitIn):
     return Status(201, child)
 
 
-@router.patch("/units/{unit_uuid}", response=responses({200: UnitOut}, 403, 404, 422), url_name="unit-update", summary="Ubah unit")
+@router.patch(
+    "/units/{unit_uuid}",
+    response=responses({200: UnitOut}, 403, 404, 422),
+    url_name="unit-update",
+    summary="Ubah unit",
+)
 def unit_update(request, unit_uuid: UUID, payload: UnitPatch):
     """Change a unit's own fields; only the fields sent change. Needs the admin role."""
     scope = unit_scope(request, unit_uuid)
@@ -276,7 +361,12 @@ def unit_update(request, unit_uuid: UUID, payload: UnitPatch):
     return with_parent(request, unit)
 
 
-@router.post("/units/{unit_uuid}/move", response=responses({200: UnitOut}, 403, 404, 422), url_name="unit-move", summary="Pindahkan unit")
+@router.post(
+    "/units/{unit_uuid}/move",
+    response=responses({200: UnitOut}, 403, 404, 422),
+    url_name="unit-move",
+    summary="Pindahkan unit",
+)
 def unit_move(request, unit_uuid: UUID, payload: MoveIn):
     """Move a unit and its subtree under ``target``. Needs the admin role on both."""
     scope = unit_scope(request, unit_uuid)
@@ -285,21 +375,29 @@ def unit_move(request, unit_uuid: UUID, payload: MoveIn):
         target = unit_scope(request, payload.target)
     except Http404:
         # The path names the unit acted on; a bad reference in the body is a field error.
-        raise ValidationError({"target": _("Unit tujuan tidak ditemukan atau di luar wewenang Anda.")}) from None
+        raise ValidationError(
+            {"target": _("Unit tujuan tidak ditemukan atau di luar wewenang Anda.")}
+        ) from None
     target.require("unit.manage")
     unit = services.unit_move(actor=request.user, unit=scope.unit, new_parent=target.unit)
     return with_parent(request, unit)
 
 
-@router.post("/units/{unit_uuid}/archive", response=responses({200: UnitOut}, 403, 404, 422),
-             url_name="unit-archive", summary="Arsipkan atau pulihkan unit")
+@router.post(
+    "/units/{unit_uuid}/archive",
+    response=responses({200: UnitOut}, 403, 404, 422),
+    url_name="unit-archive",
+    summary="Arsipkan atau pulihkan unit",
+)
 def unit_archive(request, unit_uuid: UUID, payload: ArchiveIn):
     """Archive (``archived: true``) or restore a unit with its whole subtree. Needs the admin role."""
     scope = unit_scope(request, unit_uuid)
     scope.require("unit.manage")
     if payload.archived and scope.unit.pk == token_scope(request).unit.pk:
         # Archiving the token's own unit would also switch the token off.
-        raise ValidationError(_("Unit teratas jangkauan token ini tidak dapat diarsipkan lewat API."))
+        raise ValidationError(
+            _("Unit teratas jangkauan token ini tidak dapat diarsipkan lewat API.")
+        )
     unit = services.unit_archive(actor=request.user, unit=scope.unit, archived=payload.archived)
     return with_parent(request, unit)
 
@@ -307,8 +405,12 @@ def unit_archive(request, unit_uuid: UUID, payload: ArchiveIn):
 # --- memberships and invitations ------------------------------------------------------------
 
 
-@router.get("/units/{unit_uuid}/memberships", response=responses({200: MembershipPage}, 404, 422),
-            url_name="membership-list", summary="Daftar anggota")
+@router.get(
+    "/units/{unit_uuid}/memberships",
+    response=responses({200: MembershipPage}, 404, 422),
+    url_name="membership-list",
+    summary="Daftar anggota",
+)
 def membership_list(request, unit_uuid: UUID, paging: Query[PageIn]):
     """List the memberships on a unit and every unit below it."""
     scope = unit_scope(request, unit_uuid)
@@ -316,8 +418,12 @@ def membership_list(request, unit_uuid: UUID, paging: Query[PageIn]):
     return paginate(selectors.membership_list(scope=scope, unit=scope.unit), paging)
 
 
-@router.put("/units/{unit_uuid}/memberships", response=responses({200: MembershipOut}, 403, 404, 422),
-            url_name="membership-set", summary="Beri atau ubah peran anggota")
+@router.put(
+    "/units/{unit_uuid}/memberships",
+    response=responses({200: MembershipOut}, 403, 404, 422),
+    url_name="membership-set",
+    summary="Beri atau ubah peran anggota",
+)
 def membership_set(request, unit_uuid: UUID, payload: MembershipIn):
     """Give an existing user a role on the unit, or change it. Needs the admin role.
 
@@ -327,37 +433,58 @@ def membership_set(request, unit_uuid: UUID, payload: MembershipIn):
     scope.require("member.manage")
     user = get_user_model().objects.filter(email=payload.email, is_active=True).first()
     if user is None:
-        raise ValidationError({"email": _("Belum ada akun Warta dengan email %(email)s. Kirim undangan.") % {
-            "email": payload.email}})
+        raise ValidationError(
+            {
+                "email": _("Belum ada akun Warta dengan email %(email)s. Kirim undangan.")
+                % {"email": payload.email}
+            }
+        )
     return services.membership_set(scope=scope, user=user, unit=scope.unit, role=payload.role)
 
 
-@router.delete("/memberships/{membership_id}", response=responses({204: None}, 403, 404, 422),
-               url_name="membership-remove", summary="Cabut keanggotaan")
+@router.delete(
+    "/memberships/{membership_id}",
+    response=responses({204: None}, 403, 404, 422),
+    url_name="membership-remove",
+    summary="Cabut keanggotaan",
+)
 def membership_remove(request, membership_id: int):
     """Remove a membership on a unit inside the token's reach. Needs the admin role there."""
     reach = token_scope(request)
     membership = selectors.membership_get(scope=reach, pk=membership_id)
-    scope = scope_for_unit(user=request.user, unit=membership.unit, grants=reach.grants, ceiling=request.api_token.role)
+    scope = scope_for_unit(
+        user=request.user, unit=membership.unit, grants=reach.grants, ceiling=request.api_token.role
+    )
     scope.require("member.manage")
     services.membership_remove(scope=scope, membership=membership)
     return Status(204, None)
 
 
-@router.post("/units/{unit_uuid}/invitations", response=responses({201: InvitationOut}, 403, 404, 422),
-             url_name="invitation-create", summary="Undang lewat email")
+@router.post(
+    "/units/{unit_uuid}/invitations",
+    response=responses({201: InvitationOut}, 403, 404, 422),
+    url_name="invitation-create",
+    summary="Undang lewat email",
+)
 def invitation_create(request, unit_uuid: UUID, payload: InvitationIn):
     """Invite an email address to a role on the unit; the link goes by email only. Needs the admin role."""
     scope = unit_scope(request, unit_uuid)
     scope.require("member.manage")
-    invitation, _raw = services.invitation_create(scope=scope, email=payload.email, unit=scope.unit, role=payload.role)
+    invitation, _raw = services.invitation_create(
+        scope=scope, email=payload.email, unit=scope.unit, role=payload.role
+    )
     return Status(201, invitation)
 
 
 # --- API tokens -----------------------------------------------------------------------------
 
 
-@router.get("/tokens", response=responses({200: list[TokenOut]}), url_name="token-list", summary="Daftar token API")
+@router.get(
+    "/tokens",
+    response=responses({200: list[TokenOut]}),
+    url_name="token-list",
+    summary="Daftar token API",
+)
 def token_list(request):
     """List the token owner's tokens on units inside this token's reach (never the token itself)."""
     reach = token_scope(request)
@@ -365,16 +492,27 @@ def token_list(request):
     return list(tokens_in_reach(reach))
 
 
-@router.post("/tokens", response=responses({201: TokenCreatedOut}, 403, 422), url_name="token-create", summary="Buat token API (ditolak untuk pemanggil bertoken)")
+@router.post(
+    "/tokens",
+    response=responses({201: TokenCreatedOut}, 403, 422),
+    url_name="token-create",
+    summary="Buat token API (ditolak untuk pemanggil bertoken)",
+)
 def token_create(request, payload: TokenIn):
     """Create a token. Always refused (422) when the caller is itself a token: a leaked
     token must not be able to mint others. Create tokens on the web page instead."""
-    token, raw = services.api_token_create(scope=token_scope(request), name=payload.name, role=payload.role,
-                                           days=payload.days)
+    token, raw = services.api_token_create(
+        scope=token_scope(request), name=payload.name, role=payload.role, days=payload.days
+    )
     return Status(201, {"token": token, "raw": raw})
 
 
-@router.delete("/tokens/{token_uuid}", response=responses({204: None}, 403, 404), url_name="token-revoke", summary="Cabut token API")
+@router.delete(
+    "/tokens/{token_uuid}",
+    response=responses({204: None}, 403, 404),
+    url_name="token-revoke",
+    summary="Cabut token API",
+)
 def token_revoke(request, token_uuid: UUID):
     """Revoke one of the owner's tokens (this one too). History keeps the revoked row."""
     reach = token_scope(request)
@@ -389,13 +527,22 @@ def token_revoke(request, token_uuid: UUID):
 # --- audit trail ----------------------------------------------------------------------------
 
 
-@router.get("/audit", response=responses({200: AuditPage}, 403, 422), url_name="audit-list", summary="Jejak audit")
+@router.get(
+    "/audit",
+    response=responses({200: AuditPage}, 403, 422),
+    url_name="audit-list",
+    summary="Jejak audit",
+)
 def audit_list(request, filters: Query[AuditFilterIn], paging: Query[PageIn]):
     """List audit events for units inside the token's reach, newest first."""
     reach = token_scope(request)
     reach.require("audit.view")
     events = selectors.audit_list(
-        scope=reach, action=filters.action.strip(), actor=filters.actor.strip(), query=filters.q.strip(),
-        since=aware(filters.since, reach), until=aware(filters.until, reach),
+        scope=reach,
+        action=filters.action.strip(),
+        actor=filters.actor.strip(),
+        query=filters.q.strip(),
+        since=aware(filters.since, reach),
+        until=aware(filters.until, reach),
     )
     return paginate(events, paging)

@@ -38,7 +38,9 @@ class BodyIn(Schema):
 
 class PageIn(Schema):
     page: int = Field(1, ge=1, description="Nomor halaman, mulai dari 1.")
-    page_size: int = Field(50, ge=1, le=200, description="Jumlah baris per halaman (paling banyak 200).")
+    page_size: int = Field(
+        50, ge=1, le=200, description="Jumlah baris per halaman (paling banyak 200)."
+    )
 
 
 class Paged(Schema, Generic[T]):
@@ -56,7 +58,9 @@ class Paged(Schema, Generic[T]):
 
 class UnitOut(Schema):
     uuid: UUID
-    parent: UUID | None = Field(None, description="Induk unit, bila induk itu masih dalam jangkauan token.")
+    parent: UUID | None = Field(
+        None, description="Induk unit, bila induk itu masih dalam jangkauan token."
+    )
     kind: UnitKind
     name: str
     short_name: str
@@ -135,7 +139,9 @@ class MoveIn(BodyIn):
 
 
 class ArchiveIn(BodyIn):
-    archived: bool = Field(description="true mengarsipkan unit beserta semua unit di bawahnya; false memulihkannya.")
+    archived: bool = Field(
+        description="true mengarsipkan unit beserta semua unit di bawahnya; false memulihkannya."
+    )
 
 
 # --- memberships and invitations ------------------------------------------------------------
@@ -194,7 +200,9 @@ class InvitationOut(Schema):
 class TokenOut(Schema):
     uuid: UUID
     name: str
-    prefix: str = Field(description="Awal token, untuk mengenalinya; token utuh tidak pernah ditampilkan lagi.")
+    prefix: str = Field(
+        description="Awal token, untuk mengenalinya; token utuh tidak pernah ditampilkan lagi."
+    )
     unit: UUID = Field(alias="unit.uuid")
     unit_name: str = Field(alias="unit.name")
     role: Role
@@ -220,11 +228,17 @@ class TokenCreatedOut(Schema):
 
 
 class AuditFilterIn(Schema):
-    action: str = Field("", max_length=80, description="Awalan tindakan, misalnya `unit.` atau `membership.set`.")
+    action: str = Field(
+        "", max_length=80, description="Awalan tindakan, misalnya `unit.` atau `membership.set`."
+    )
     actor: str = Field("", max_length=254, description="Sebagian email pelaku.")
     q: str = Field("", max_length=255, description="Sebagian nama objek atau unit.")
-    since: datetime | None = Field(None, description="Sejak (termasuk). Tanpa zona waktu: zona unit token.")
-    until: datetime | None = Field(None, description="Sampai (tidak termasuk). Tanpa zona waktu: zona unit token.")
+    since: datetime | None = Field(
+        None, description="Sejak (termasuk). Tanpa zona waktu: zona unit token."
+    )
+    until: datetime | None = Field(
+        None, description="Sampai (tidak termasuk). Tanpa zona waktu: zona unit token."
+    )
 
 
 class AuditEventOut(Schema):

@@ -20,14 +20,19 @@ DROP FUNCTION IF EXISTS warta_audit_append_only();
 """
 
 
-def forwards(apps, schema_editor):
+def _run(schema_editor, sql):
+    # A plain cursor without parameters: the PL/pgSQL body contains a literal '%'.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def forwards(apps, schema_editor):
+    _run(schema_editor, CREATE)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    _run(schema_editor, DROP)
 
 
 class Migration(migrations.Migration):

@@ -37,10 +37,9 @@ class Command(BaseCommand):
                     logger.info("Enqueued %s", ", ".join(enqueued))
             except Exception:
                 logger.exception("Scheduler tick failed; trying again next tick")
-            finally:
-                close_old_connections()
             if once:
                 break
+            close_old_connections()  # do not hold a stale connection while sleeping
             deadline = time.monotonic() + tick
             while not stopping and time.monotonic() < deadline:
                 time.sleep(0.2)
