@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -139,7 +140,8 @@ def profile(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "accounts/password_change.html"
+    template_name = "accounts/password_form.html"
+    extra_context = {"heading": gettext_lazy("Ganti kata sandi")}
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
@@ -150,14 +152,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset.html"
+    template_name = "accounts/password_form.html"
+    extra_context = {"heading": gettext_lazy("Lupa kata sandi")}
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
+    template_name = "accounts/password_form.html"
+    extra_context = {"heading": gettext_lazy("Atur kata sandi baru")}
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form):

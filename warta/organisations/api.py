@@ -26,7 +26,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from warta.organisations import selectors, services
-from warta.organisations.models import ApiToken, Unit
+from warta.organisations.models import Unit
 from warta.organisations.schemas import (
     ArchiveIn,
     AuditFilterIn,
@@ -279,13 +279,6 @@ def aware(value: datetime | None, reach: Scope) -> datetime | None:
     return value.replace(tzinfo=reach.unit.zone)
 
 
-def tokens_in_reach(reach: Scope) -> QuerySet[ApiToken]:
-    """The owner's tokens on units inside the calling token's reach, and no others."""
-    return selectors.api_token_list(scope=reach).filter(
-        unit__in=Unit.objects.subtree_of(reach.unit).values("pk")
-    )
-
-
 # --- units ----------------------------------------------------------------------------------
 
 
@@ -489,7 +482,7 @@ def token_list(request):
     """List the token owner's tokens on units inside this token's reach (never the token itself)."""
     reach = token_scope(request)
     reach.require("token.manage")
-    return list(tokens_in_reach(reach))
+    return list(selectors.api_token_list(scope=reach))
 
 
 @router.post(

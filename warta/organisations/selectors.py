@@ -108,7 +108,10 @@ def invitation_get(*, scope: Scope, invitation_uuid) -> Invitation:
 
 
 def api_token_list(*, scope: Scope) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=scope.user).select_related("unit")
+    """The acting user's own tokens on units inside the scope's subtree."""
+    return ApiToken.objects.filter(
+        user=scope.user, unit__in=Unit.objects.subtree_of(scope.unit).values("pk")
+    ).select_related("unit")
 
 
 def api_token_get(*, scope: Scope, token_uuid) -> ApiToken:

@@ -61,45 +61,45 @@ def unit_tree(request):
     return render(request, template, context)
 
 
-@scoped("unit.view", write_permission="unit.manage")
+def _unit_form(request, *, form, save, success: str, creating: bool):
+    """Validate ``form``, call ``save`` (a service) and report, for create and edit alike."""
+    unit = request.scope.unit
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(**form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, success % {"name": saved.name})
+            return redirect("organisations:unit-tree", unit.uuid)
+    return render(request, "organisations/unit_form.html", {"form": form, "unit": unit, "creating": creating},
+                  status=400 if form.errors else 200)
+
+
+@scoped("unit.manage")
 def unit_create(request):
-    scope = request.scope
-    scope.require("unit.manage")
-    form = UnitForm(request.POST or None, initial={"time_zone": scope.unit.time_zone})
-    if request.method == "POST" and form.is_valid():
-        try:
-            child = services.unit_create(actor=request.user, parent=scope.unit, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Unit %(name)s dibuat.") % {"name": child.name})
-            return redirect("organisations:unit-tree", scope.unit.uuid)
-    return render(request, "organisations/unit_form.html", {"form": form, "unit": scope.unit, "creating": True},
-                  status=400 if form.errors else 200)
+    parent = request.scope.unit
+    return _unit_form(
+        request, form=UnitForm(request.POST or None, initial={"time_zone": parent.time_zone}),
+        save=lambda **data: services.unit_create(actor=request.user, parent=parent, **data),
+        success=_("Unit %(name)s dibuat."), creating=True,
+    )
 
 
-@scoped("unit.view", write_permission="unit.manage")
+@scoped("unit.manage")
 def unit_edit(request):
-    scope = request.scope
-    scope.require("unit.manage")
-    form = UnitForm(request.POST or None, instance=scope.unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(actor=request.user, unit=scope.unit, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Perubahan disimpan."))
-            return redirect("organisations:unit-tree", scope.unit.uuid)
-    return render(request, "organisations/unit_form.html", {"form": form, "unit": scope.unit, "creating": False},
-                  status=400 if form.errors else 200)
+    unit = request.scope.unit
+    return _unit_form(
+        request, form=UnitForm(request.POST or None, instance=unit),
+        save=lambda **data: services.unit_update(actor=request.user, unit=unit, **data),
+        success=_("Perubahan pada %(name)s disimpan."), creating=False,
+    )
 
 
-@scoped("unit.view", write_permission="unit.manage")
+@scoped("unit.manage")
 def unit_move(request):
     """Pick a new parent, among the units the user administers, for this unit's subtree."""
     scope = request.scope
-    scope.require("unit.manage")
     unit = scope.unit
     if unit.parent_id is None or scope.role_on(unit.parent) is None:
         # Moving one's own top unit would take it out of one's reach.
@@ -156,10 +156,9 @@ def member_list(request):
     })
 
 
-@scoped("member.view", write_permission="member.manage")
+@scoped("member.manage")
 def member_invite(request):
     scope = request.scope
-    scope.require("member.manage")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         target = scope.unit
