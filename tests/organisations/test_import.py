@@ -468,3 +468,36 @@ def test_full_national_list(db, capsys):
     call_command("import_regions", *files, "--under", str(root.uuid))
     counts = dict(Unit.objects.filter(region_code__isnull=False).order_by().values_list("kind").annotate(n=Count("pk")))
     assert counts == {"provinsi": 38, "kabupaten": 416, "kota": 98, "kecamatan": 7285, "kelurahan": 8496, "desa": 75266}
+
+
+def test_progress_is_shown_when_a_shared_cache_carries_it(admin_client, tree, admin, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    record = _queued(tree.kab, admin)
+    RegionImport.objects.filter(pk=record.pk).update(status=RegionImport.Status.APPLYING)
+    record.refresh_from_db()
+    imports.region_import_progress_reporter(record=record)(2000, 91599)
+    detail = reverse("organisations:region-import-detail", args=[tree.kab.uuid, record.uuid])
+    html = admin_client.get(detail, HTTP_HX_REQUEST="true").content.decode()
+    assert '<progress value="2000" max="91599"' in html
+    assert "2.000 dari 91.599 baris diterapkan" in html
+
+
+def test_progress_is_not_kept_in_a_database_cache(tree, admin, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "warta_cache"}}
+    record = _queued(tree.kab, admin)
+    assert imports.region_import_progress_reporter(record=record) is None
+
+
+def test_a_collision_while_writing_is_a_clear_refusal_and_changes_nothing(tree, monkeypatch):
+    """Another writer took the path the import meant to use: everything is rolled back."""
+
+    def stale(parent_ids, next_segment):
+        for pk in parent_ids:
+            next_segment[pk] = 0  # as if the parent had no children yet
+
+    monkeypatch.setattr(imports, "_load_last_segments", stale)
+    before = snapshot()
+    with pytest.raises(ValidationError) as exc:
+        apply(tree.kab, NEW_KECAMATAN)
+    assert exc.value.messages == ["Impor bentrok dengan perubahan lain pada pohon unit; tidak ada yang diubah. Coba lagi."]
+    assert snapshot() == before

@@ -395,10 +395,7 @@ def _write(*, plan: ImportPlan, unit: Unit, progress: Progress | None) -> dict[s
     updated: dict[str, list[str]] = {}
     for i in range(0, len(changed), BATCH):
         chunk = changed[i : i + BATCH]
-        Unit.objects.bulk_update(
-            [Unit(pk=existing[r.code].pk, name=r.name, kind=r.kind, updated_at=now) for r in chunk],
-            ["name", "kind", "updated_at"], batch_size=500,
-        )
+        _rename([(existing[r.code].pk, r.name, str(r.kind)) for r in chunk], now=now)
         done += len(chunk)
         if progress:
             progress(done, total)
@@ -449,6 +446,31 @@ def _write(*, plan: ImportPlan, unit: Unit, progress: Progress | None) -> dict[s
         for code in wanted:
             next_segment[ids[code]] = 0  # new: no children yet, no need to ask the database
     return updated
+
+
+def _rename(rows: list[tuple[int, str, str]], *, now: datetime) -> None:
+    """Set the name and kind of many units by id.
+
+    ``bulk_update`` builds one CASE per column over every row, which grows quadratically:
+    renaming the national list that way took well over a minute.
+    """
+    meta = Unit._meta
+    quote = connection.ops.quote_name
+    table, pk, name, kind, updated_at = (quote(meta.db_table), quote(meta.pk.column), quote(meta.get_field("name").column),
+                                         quote(meta.get_field("kind").column), quote(meta.get_field("updated_at").column))
+    stamp = meta.get_field("updated_at").get_db_prep_save(now, connection)
+    # Table and column names come from the model, never from input.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} SET {name} = v.name, {kind} = v.kind, {updated_at} = %s "  # noqa: S608
+                f"FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::text[]) AS name, unnest(%s::text[]) AS kind) AS v "
+                f"WHERE {table}.{pk} = v.id",
+                [stamp, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+            )
+        else:
+            cursor.executemany(f"UPDATE {table} SET {name} = %s, {kind} = %s, {updated_at} = %s WHERE {pk} = %s",  # noqa: S608
+                               [(n, k, stamp, i) for i, n, k in rows])
 
 
 def _load_last_segments(parent_ids: set[int], next_segment: dict[int, int]) -> None:
@@ -509,7 +531,9 @@ class _UnitInserter:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # COPY streams the rows in one command: no per-row round trip, no giant query.
-                with cursor.cursor.copy(self.copy_sql) as copy:
+                # The raw cursor's errors are not translated by Django; do it here so a
+                # collision surfaces as IntegrityError like any other write.
+                with connection.wrap_database_errors, cursor.cursor.copy(self.copy_sql) as copy:
                     for row in rows:
                         copy.write_row(row)
             else:

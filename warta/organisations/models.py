@@ -32,6 +32,9 @@ class UnitKind(models.TextChoices):
     LAINNYA = "lainnya", _("Lainnya")
 
 
+KIND_LABELS = dict(UnitKind.choices)  # built once: get_kind_display rebuilds it per call
+
+
 class TimeZoneName(models.TextChoices):
     WIB = "Asia/Jakarta", _("WIB (UTC+7)")
     WITA = "Asia/Makassar", _("WITA (UTC+8)")
@@ -90,6 +93,10 @@ class Unit(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -38,14 +38,16 @@ def unit_children(*, scope: Scope, unit: Unit, include_archived: bool = False, q
 
 
 def subtree_counts(*, units: list[Unit]) -> dict[int, int]:
-    """Return, for sibling units, how many units each one's subtree holds below it: one query."""
+    """Return, for sibling units, how many units lie below each one: one query, one index
+    range per unit (not the whole span between the first and the last)."""
     if not units:
         return {}
-    parent_path = units[0].path[: -tree.SEGMENT]
-    width = len(parent_path) + tree.SEGMENT
-    lower, upper = min(u.path for u in units), tree.upper_bound(max(u.path for u in units))
+    width = len(units[0].path)
+    ranges = Q(pk__in=[])
+    for u in units:
+        ranges |= Q(path__gt=u.path, path__lt=tree.upper_bound(u.path))
     rows = (
-        Unit.objects.filter(path__gte=lower, path__lt=upper, depth__gt=units[0].depth)
+        Unit.objects.filter(ranges)
         .annotate(head=Substr("path", 1, width))
         .values("head")
         .annotate(n=Count("id"))
@@ -132,7 +134,8 @@ def unit_dashboard_counts(*, scope: Scope) -> dict[str, int]:
     return {
         "subunits": subtree.count() - 1,
         "children": Unit.objects.filter(parent=scope.unit, archived_at__isnull=True).count(),
-        "members": Membership.objects.filter(unit__in=subtree.values("pk")).values("user").distinct().count(),
+        "members": Membership.objects.filter(unit__path__gte=scope.unit.path,
+                                             unit__path__lt=tree.upper_bound(scope.unit.path)).count(),
         "pending_invitations": Invitation.objects.filter(
             unit__in=subtree.values("pk"), accepted_at__isnull=True, revoked_at__isnull=True,
             expires_at__gt=timezone.now(),
@@ -142,8 +145,13 @@ def unit_dashboard_counts(*, scope: Scope) -> dict[str, int]:
 
 def audit_list(*, scope: Scope, action: str = "", actor: str = "", query: str = "",
                since=None, until=None) -> QuerySet[AuditEvent]:
-    """Audit events acted for units in the scope's subtree, newest first, filtered."""
-    qs = AuditEvent.objects.filter(unit_id__in=Unit.objects.subtree_of(scope.unit).values("pk"))
+    """Audit events acted for units in the scope's subtree, newest first, filtered.
+
+    An event belongs where its unit stood in the tree when it happened (``unit_path`` is
+    copied then, see ADR 0003): one indexed range, and history stays with its unit's
+    old parent after a move.
+    """
+    qs = AuditEvent.objects.filter(unit_path__gte=scope.unit.path, unit_path__lt=tree.upper_bound(scope.unit.path))
     if action:
         qs = qs.filter(action__startswith=action)
     if actor:
