@@ -60,13 +60,12 @@ def test_archive_keeps_rows_and_restore(tree):
 
 def test_children_with_counts(tree, django_assert_num_queries):
     scope = Scope(user=None, unit=tree.kab, role="admin", grants=(Grant(tree.kab.pk, tree.kab.path, "admin"),))
+    services.unit_archive(actor=None, unit=make_unit("Desa Lama", tree.kec, kind="desa"))
     with django_assert_num_queries(2):
-        children = list(selectors.unit_children(scope=scope, unit=tree.kab))
-        counts = selectors.subtree_counts(units=children)
+        children = selectors.units_count_below(units=list(selectors.unit_children(scope=scope, unit=tree.kab)))
     by_name = {c.name: c for c in children}
-    assert by_name["Kecamatan Cibinong"].child_count == 1
-    assert counts[by_name["Kecamatan Cibinong"].pk] == 1
-    assert counts[by_name["Dinas Komunikasi dan Informatika"].pk] == 0
+    assert (by_name["Kecamatan Cibinong"].child_count, by_name["Kecamatan Cibinong"].subtree_count) == (1, 2)
+    assert (by_name["Dinas Komunikasi dan Informatika"].child_count, by_name["Dinas Komunikasi dan Informatika"].subtree_count) == (0, 0)
 
 
 def test_time_zone_inherits_from_parent(db):

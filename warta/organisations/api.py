@@ -317,9 +317,7 @@ def unit_children(
         ),
         paging,
     )
-    counts = selectors.subtree_counts(units=page["items"])
-    for child in page["items"]:
-        child.subtree_count = counts.get(child.pk, 0)
+    for child in selectors.units_count_below(units=page["items"]):
         child.parent_uuid = scope.unit.uuid
     return page
 

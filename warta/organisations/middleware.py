@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 from warta.organisations import tree
 from warta.organisations.models import Unit
 from warta.organisations.roles import Role
-from warta.organisations.scope import grants_for
+from warta.organisations.scope import grants_from, memberships_for
 
 SESSION_UNIT = "warta_unit"
 EXEMPT_PREFIXES = ("/static/", "/api/", "/i18n/", "/akun/", "/undangan/", "/health/live")
@@ -29,7 +29,9 @@ class ScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.grants = SimpleLazyObject(lambda: grants_for(request.user))
+        # One query serves both the scope checks (grants) and the unit switcher (memberships).
+        request.memberships = SimpleLazyObject(lambda: memberships_for(request.user))
+        request.grants = SimpleLazyObject(lambda: grants_from(request.memberships))
         user = getattr(request, "user", None)
         request.two_factor_required = SimpleLazyObject(
             lambda: bool(user is not None and user.is_authenticated and two_factor_required(user, request.grants))

@@ -48,14 +48,23 @@ class Scope:
         return tree.is_within(unit.path, self.unit.path)
 
 
+def memberships_for(user) -> list[Membership]:
+    """The user's memberships on active units, with their units, in tree order: one query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Membership.objects.filter(user=user, unit__archived_at__isnull=True)
+        .select_related("unit").order_by("unit__path")
+    )
+
+
+def grants_from(memberships) -> tuple[Grant, ...]:
+    return tuple(Grant(m.unit_id, m.unit.path, m.role) for m in memberships)
+
+
 def grants_for(user) -> tuple[Grant, ...]:
     """Load a user's memberships once, as plain grants."""
-    if not getattr(user, "is_authenticated", False):
-        return ()
-    rows = Membership.objects.filter(user=user, unit__archived_at__isnull=True).values_list(
-        "unit_id", "unit__path", "role"
-    )
-    return tuple(Grant(unit_id, path, role) for unit_id, path, role in rows)
+    return grants_from(memberships_for(user))
 
 
 def role_for_path(grants: tuple[Grant, ...], path: str) -> str | None:

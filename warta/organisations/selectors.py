@@ -28,21 +28,21 @@ def unit_ancestors(*, scope: Scope, unit: Unit) -> list[Unit]:
 
 
 def unit_children(*, scope: Scope, unit: Unit, include_archived: bool = False, query: str = "") -> QuerySet[Unit]:
-    """Return the unit's direct children, each with ``child_count`` (its own children)."""
+    """Return the unit's direct children by name (``units_count_below`` adds their sizes)."""
     qs = Unit.objects.filter(parent=unit)
     if not include_archived:
         qs = qs.filter(archived_at__isnull=True)
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(region_code__startswith=query))
-    return qs.annotate(child_count=Count("children", distinct=True)).order_by("name")
+    return qs.order_by("name")
 
 
-def subtree_counts(*, units: list[Unit]) -> dict[int, int]:
-    """Return, for sibling units, how many units lie below each one: one query, one index
-    range per unit (not the whole span between the first and the last)."""
+def units_count_below(*, units: list[Unit]) -> list[Unit]:
+    """Set ``child_count`` (active direct children) and ``subtree_count`` (every unit below)
+    on sibling units, in one query with one index range per unit."""
     if not units:
-        return {}
-    width = len(units[0].path)
+        return units
+    width, child_depth = len(units[0].path), units[0].depth + 1
     ranges = Q(pk__in=[])
     for u in units:
         ranges |= Q(path__gt=u.path, path__lt=tree.upper_bound(u.path))
@@ -50,10 +50,13 @@ def subtree_counts(*, units: list[Unit]) -> dict[int, int]:
         Unit.objects.filter(ranges)
         .annotate(head=Substr("path", 1, width))
         .values("head")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), children=Count("id", filter=Q(depth=child_depth, archived_at__isnull=True)))
     )
-    by_head = {row["head"]: row["n"] for row in rows}
-    return {u.pk: by_head.get(u.path, 0) for u in units}
+    by_head = {row["head"]: row for row in rows}
+    for u in units:
+        row = by_head.get(u.path, {})
+        u.subtree_count, u.child_count = row.get("n", 0), row.get("children", 0)
+    return units
 
 
 def unit_search(*, scope: Scope, query: str, limit: int = 20) -> QuerySet[Unit]:
@@ -123,17 +126,13 @@ def api_token_get(*, scope: Scope, token_uuid) -> ApiToken:
     return token
 
 
-def memberships_of(*, user) -> QuerySet[Membership]:
-    """The user's own memberships, for the unit switcher."""
-    return Membership.objects.filter(user=user, unit__archived_at__isnull=True).select_related("unit").order_by("unit__path")
-
-
 def unit_dashboard_counts(*, scope: Scope) -> dict[str, int]:
     """Counts for the unit dashboard: subtree size, direct children, members, invitations."""
     subtree = Unit.objects.subtree_of(scope.unit).filter(archived_at__isnull=True)
+    sizes = subtree.aggregate(total=Count("id"), children=Count("id", filter=Q(parent=scope.unit)))
     return {
-        "subunits": subtree.count() - 1,
-        "children": Unit.objects.filter(parent=scope.unit, archived_at__isnull=True).count(),
+        "subunits": sizes["total"] - 1,
+        "children": sizes["children"],
         "members": Membership.objects.filter(unit__path__gte=scope.unit.path,
                                              unit__path__lt=tree.upper_bound(scope.unit.path)).count(),
         "pending_invitations": Invitation.objects.filter(

@@ -49,10 +49,7 @@ def unit_tree(request):
     include_archived = request.GET.get("arsip") == "1"
     page = Paginator(selectors.unit_children(scope=scope, unit=unit, include_archived=include_archived, query=query),
                      PAGE_SIZE).get_page(request.GET.get("page"))
-    children = list(page.object_list)
-    counts = selectors.subtree_counts(units=children)
-    for child in children:
-        child.subtree_count = counts.get(child.pk, 0)
+    children = selectors.units_count_below(units=list(page.object_list))
     context = {
         "unit": unit, "page": page, "children": children, "query": query, "include_archived": include_archived,
         "ancestors": selectors.unit_ancestors(scope=scope, unit=unit), "can_manage": scope.can("unit.manage"),

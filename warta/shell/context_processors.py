@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from warta.organisations.models import Unit
 from warta.organisations.roles import role_has
-from warta.organisations.selectors import memberships_of
+from warta.organisations.scope import memberships_for
 from warta.shell.areas import AREAS
 
 
@@ -49,7 +49,7 @@ def shell(request):
 
     def build():
         unit = current_unit_for(request)
-        memberships = list(memberships_of(user=request.user))
+        memberships = list(getattr(request, "memberships", None) or memberships_for(request.user))
         return {
             "current_unit": unit,
             "memberships": memberships,
