@@ -84,7 +84,7 @@ def test_login_language_subunit_invite_audit(page, live_server, tree, admin, set
     page.get_by_role("link", name="Jejak audit").first.click()
     table = page.locator("[data-testid=audit-table]")
     assert table.locator("text=Undangan dikirim").count() == 1
-    assert table.locator("text=Kecamatan Gunungputri").count() == 1
+    assert table.get_by_role("cell", name="Kecamatan Gunungputri", exact=True).count() == 1
     page.screenshot(path=str(SHOTS / "05-audit.png"), full_page=True)
 
 

@@ -25,6 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{mark(report.scheduler_ok)}{_('Penjadwal')}: {ago(report.scheduler_seen_at)}")
         for q in report.queues:
             depth = _("tidak diketahui") if q.depth is None else str(q.depth)
-            self.stdout.write(f"{mark(q.worker_ok)}{_('Antrean')} {q.name}: {_('menunggu')} {depth}, {_('pekerja')} {ago(q.worker_seen_at)}")
+            line = _("Antrean %(name)s: menunggu %(depth)s, pekerja %(seen)s") % {
+                "name": q.name, "depth": depth, "seen": ago(q.worker_seen_at)}
+            self.stdout.write(f"{mark(q.worker_ok)}{line}")
         if not report.ok:
             raise SystemExit(1)
