@@ -42,8 +42,10 @@ class TokenForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Tindakan"), required=False)
-    actor = forms.CharField(label=_("Oleh"), required=False)
-    q = forms.CharField(label=_("Cari objek"), required=False)
+    actor = forms.CharField(label=_("Oleh"), required=False,
+                            widget=forms.TextInput(attrs={"placeholder": _("email pelaku")}))
+    q = forms.CharField(label=_("Cari objek"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("nama unit atau objek")}))
     since = forms.DateField(label=_("Sejak"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

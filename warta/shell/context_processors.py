@@ -33,11 +33,15 @@ def _nav(request, unit):
     items = [(_("Beranda"), reverse("shell:dashboard", args=[u]))]
     items += [(a.label, reverse("shell:area", args=[u, a.slug])) for a in AREAS]
     items.append((_("Pohon unit"), reverse("organisations:unit-tree", args=[u])))
+    items_extra = {reverse("organisations:region-import", args=[u]): reverse("organisations:unit-tree", args=[u])}
     items.append((_("Anggota"), reverse("organisations:member-list", args=[u])))
     if role is None or role_has(role, "audit.view"):
         items.append((_("Jejak audit"), reverse("organisations:audit-list", args=[u])))
     items.append((_("Pengaturan"), reverse("shell:settings", args=[u])))
     items.append((_("Kesehatan sistem"), reverse("shell:health")))
+    for prefix, owner in items_extra.items():  # pages reached from another menu entry
+        if path.startswith(prefix):
+            path = owner
     best = max((url for _label, url in items if path.startswith(url)), key=len, default=None)
     return [{"label": label, "url": url, "active": url == best} for label, url in items]
 
