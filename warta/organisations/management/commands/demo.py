@@ -55,9 +55,10 @@ class Command(BaseCommand):
         parser.add_argument("--info", action="store_true", help="Only print the URL and the demo logins.")
 
     def handle(self, *args, info: bool = False, **options):
-        if not info:
+        if info:
+            self._print()
+        else:
             self._load()
-        self._print()
 
     @transaction.atomic
     def _load(self):
@@ -86,7 +87,9 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(user=user, unit=_unit(unit_key), defaults={"role": role})
             if role == Role.ADMIN and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                 TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY.hex(), confirmed=True)
-        self.stdout.write(self.style.SUCCESS(f"Demo siap: {Unit.objects.count()} unit, {User.objects.count()} pengguna."))
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo siap: {Unit.objects.count()} unit, {User.objects.count()} pengguna "
+            "(akun demo / demo logins: warta demo --info)."))
 
     def _print(self):
         port = os.environ.get("WARTA_PORT", "8000")
