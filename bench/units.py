@@ -213,16 +213,16 @@ def build(rng: random.Random) -> dict:
             unit = rng.choice(by_depth[depth])
             if (user.id, unit.id) not in seen:
                 seen.add((user.id, unit.id))
-                memberships.append(Membership(user_id=user.id, unit_id=unit.id, role=rng.choice(roles), created_at=now))
+                memberships.append(Membership(user_id=user.id, unit_id=unit.id, unit_path=unit.path, role=rng.choice(roles), created_at=now))
 
     leader_province = next(p for p in data["provinces"] if p.region_code == LEADER_PROVINCE)
     in_province = [r for r in data["regencies"] if r.parent_id == leader_province.id and r.kind == "kabupaten"]
     home = in_province[len(in_province) // 2]
     other = next(r for r in data["regencies"] if r.region_code == "32.01")
     memberships += [
-        Membership(user_id=editor.id, unit_id=home.id, role=Role.EDITOR, created_at=now),
-        Membership(user_id=editor.id, unit_id=other.id, role=Role.VIEWER, created_at=now),
-        Membership(user_id=leader.id, unit_id=leader_province.id, role=Role.ANALYST, created_at=now),
+        Membership(user_id=editor.id, unit_id=home.id, unit_path=home.path, role=Role.EDITOR, created_at=now),
+        Membership(user_id=editor.id, unit_id=other.id, unit_path=other.path, role=Role.VIEWER, created_at=now),
+        Membership(user_id=leader.id, unit_id=leader_province.id, unit_path=leader_province.path, role=Role.ANALYST, created_at=now),
     ]
     with transaction.atomic():
         user_model.objects.bulk_create(users, batch_size=batch)

@@ -20,10 +20,13 @@ def main() -> None:
         for name in own:
             print(f"    {name}")
         print()
-        print("Perintah Django dan pustaka / Django and library commands: warta help --all")
+        print("Bantuan satu perintah / help on one command: warta help <perintah>")
+        print()
+        print("Perintah Django dan pustaka / Django and library commands:")
+        others = sorted(name for name, app in get_commands().items() if not app.startswith("warta."))
+        for name in others:
+            print(f"    {name}")
         return
-    if argv[1:3] == ["help", "--all"]:
-        argv = [argv[0], "help"]
     ManagementUtility(argv).execute()
 
 

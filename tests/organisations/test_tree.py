@@ -73,3 +73,15 @@ def test_time_zone_inherits_from_parent(db):
     child = make_unit("Kabupaten Badung", root, kind="kabupaten")
     assert child.time_zone == "Asia/Makassar"
     assert child.zone_label == "WITA"
+
+
+def test_moving_a_unit_moves_its_memberships_paths(tree):
+    from tests.factories import make_member
+
+    user = make_member(tree.desa, "editor")
+    services.unit_move(actor=None, unit=tree.kec, new_parent=tree.diskominfo)
+    membership = user.memberships.get()
+    tree.desa.refresh_from_db()
+    assert membership.unit_path == tree.desa.path
+    scope = Scope(user=None, unit=tree.diskominfo, role="admin", grants=(Grant(tree.diskominfo.pk, tree.diskominfo.path, "admin"),))
+    assert list(selectors.membership_list(scope=scope, unit=tree.diskominfo)) == [membership]

@@ -116,6 +116,9 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    # A copy of the unit's path, kept by unit_move, so a subtree's memberships are one index
+    # range (a province's roll-up) instead of a join over all its units (ADR 0002).
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -125,6 +128,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit}"
+
+    def save(self, *args, **kwargs):
+        # Keep the denormalised path true on every save (not domain logic: a copied column).
+        self.unit_path = self.unit.path
+        super().save(*args, **kwargs)
 
 
 class Invitation(models.Model):

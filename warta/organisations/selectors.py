@@ -84,9 +84,9 @@ def unit_move_targets(*, scope: Scope, unit: Unit, query: str, limit: int = 20) 
 def membership_list(*, scope: Scope, unit: Unit) -> QuerySet[Membership]:
     """Memberships on ``unit`` and below it."""
     return (
-        Membership.objects.filter(unit__in=Unit.objects.subtree_of(unit).values("pk"))
+        Membership.objects.filter(unit_path__gte=unit.path, unit_path__lt=tree.upper_bound(unit.path))
         .select_related("user", "unit")
-        .order_by("unit__path", "user__email")
+        .order_by("unit_path", "user__email")
     )
 
 
@@ -133,8 +133,8 @@ def unit_dashboard_counts(*, scope: Scope) -> dict[str, int]:
     return {
         "subunits": sizes["total"] - 1,
         "children": sizes["children"],
-        "members": Membership.objects.filter(unit__path__gte=scope.unit.path,
-                                             unit__path__lt=tree.upper_bound(scope.unit.path)).count(),
+        "members": Membership.objects.filter(unit_path__gte=scope.unit.path,
+                                             unit_path__lt=tree.upper_bound(scope.unit.path)).count(),
         "pending_invitations": Invitation.objects.filter(
             unit__in=subtree.values("pk"), accepted_at__isnull=True, revoked_at__isnull=True,
             expires_at__gt=timezone.now(),
