@@ -1,7 +1,7 @@
 """Reads on the unit tree and memberships, always within an acting scope."""
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,23 +39,28 @@ def unit_children(*, scope: Scope, unit: Unit, include_archived: bool = False, q
 
 def units_count_below(*, units: list[Unit]) -> list[Unit]:
     """Set ``child_count`` (active direct children) and ``subtree_count`` (every unit below)
-    on sibling units, in one query with one index range per unit."""
+    on sibling units, in one query with one index range per unit.
+
+    Written as SQL because building the same query from 2 × 50 ORM lookups cost more
+    Python time than the database took to answer it (bench, province tree page).
+    """
     if not units:
         return units
     width, child_depth = len(units[0].path), units[0].depth + 1
-    ranges = Q(pk__in=[])
+    ranges = " OR ".join(["(path > %s AND path < %s)"] * len(units))
+    params: list = [width, child_depth]
     for u in units:
-        ranges |= Q(path__gt=u.path, path__lt=tree.upper_bound(u.path))
-    rows = (
-        Unit.objects.filter(ranges)
-        .annotate(head=Substr("path", 1, width))
-        .values("head")
-        .annotate(n=Count("id"), children=Count("id", filter=Q(depth=child_depth, archived_at__isnull=True)))
+        params += [u.path, tree.upper_bound(u.path)]
+    sql = (
+        f"SELECT substr(path, 1, %s), COUNT(*), "  # noqa: S608 (no user text: fixed columns, bound values)
+        f"SUM(CASE WHEN depth = %s AND archived_at IS NULL THEN 1 ELSE 0 END) "
+        f"FROM {Unit._meta.db_table} WHERE {ranges} GROUP BY 1"
     )
-    by_head = {row["head"]: row for row in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        by_head = {head: (total, children) for head, total, children in cursor.fetchall()}
     for u in units:
-        row = by_head.get(u.path, {})
-        u.subtree_count, u.child_count = row.get("n", 0), row.get("children", 0)
+        u.subtree_count, u.child_count = (int(v or 0) for v in by_head.get(u.path, (0, 0)))
     return units
 
 
