@@ -113,7 +113,7 @@ TEMPLATES = [
 
 # Database: SQLite in WAL mode by default; DATABASE_URL (PostgreSQL) for scale.
 if ENV.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(ENV["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(ENV["DATABASE_URL"], conn_max_age=0 if TESTING else 60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
