@@ -15,11 +15,6 @@ from warta.organisations.models import UnitKind
 from warta.organisations.roles import Role
 
 
-@pytest.fixture(autouse=True)
-def _english_off(settings):
-    settings.LANGUAGE_CODE = "id"
-
-
 @pytest.fixture
 def tree(db):
     kemendagri = make_unit("Kementerian Dalam Negeri", kind=UnitKind.KEMENTERIAN, short_name="Kemendagri")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from warta.organisations.models import Unit, UnitKind
+from warta.organisations.models import Unit
 from warta.organisations.roles import Role
 
 
@@ -61,5 +61,3 @@ class AcceptInvitationForm(forms.Form):
             raise forms.ValidationError(_("Kedua kata sandi tidak sama."))
         return data
 
-
-KIND_CHOICES = UnitKind.choices

@@ -42,10 +42,9 @@ def _action_labels() -> dict[str, str]:
     return {"create": _("baru"), "update": _("diperbarui"), "unchanged": _("tetap"), "error": _("bermasalah")}
 
 
-@scoped("unit.view", write_permission="unit.manage")
+@scoped("unit.manage")
 def region_import(request):
     scope = request.scope
-    scope.require("unit.manage")
     form = RegionImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -64,10 +63,9 @@ def region_import(request):
     }, status=400 if form.errors else 200)
 
 
-@scoped("unit.view", write_permission="unit.manage")
+@scoped("unit.manage")
 def region_import_detail(request, import_uuid):
     scope = request.scope
-    scope.require("unit.manage")
     record = _record_or_404(scope, import_uuid)
     Status = RegionImport.Status
     context = {
@@ -99,7 +97,7 @@ def region_import_detail(request, import_uuid):
 
 
 @require_POST
-@scoped("unit.view", write_permission="unit.manage")
+@scoped("unit.manage")
 def region_import_apply(request, import_uuid):
     scope = request.scope
     record = _record_or_404(scope, import_uuid)

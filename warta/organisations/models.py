@@ -52,9 +52,6 @@ class UnitQuerySet(models.QuerySet):
             condition |= Q(path__gte=p, path__lt=tree.upper_bound(p))
         return self.filter(condition)
 
-    def active(self) -> "UnitQuerySet":
-        return self.filter(archived_at__isnull=True)
-
 
 class Unit(models.Model):
     """A unit of government: a ministry, a region, an office, a kecamatan, a village."""

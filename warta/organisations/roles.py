@@ -42,10 +42,6 @@ def role_has(role: str | None, permission: str) -> bool:
     return role in _PERMISSIONS.get(permission, frozenset())
 
 
-def permission_table() -> dict[str, frozenset[str]]:
-    return dict(_PERMISSIONS)
-
-
 def role_at_most(role: str, ceiling: str) -> bool:
     """Return whether ``role`` grants nothing beyond ``ceiling`` (for tokens and invitations)."""
     return ROLE_RANK[Role(role)] <= ROLE_RANK[Role(ceiling)]

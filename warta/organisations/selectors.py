@@ -64,15 +64,6 @@ def units_count_below(*, units: list[Unit]) -> list[Unit]:
     return units
 
 
-def unit_search(*, scope: Scope, query: str, limit: int = 20) -> QuerySet[Unit]:
-    """Find units by name, short name or region code anywhere in the scope's subtree."""
-    qs = Unit.objects.subtree_of(scope.unit).filter(archived_at__isnull=True)
-    query = query.strip()
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(region_code__startswith=query))
-    return qs.order_by("depth", "name")[:limit]
-
-
 def unit_move_targets(*, scope: Scope, unit: Unit, query: str, limit: int = 20) -> list[Unit]:
     """Units the user administers that match ``query`` and may take ``unit`` (not inside it)."""
     admin_paths = [g.path for g in scope.grants if g.role == Role.ADMIN]

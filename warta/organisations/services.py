@@ -153,11 +153,13 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
         old_path = unit.path
         new_path = _next_child_path(new_parent)
         delta = tree.depth_of(new_path) - tree.depth_of(old_path)
-        moved = {"path": Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path")))}
         Membership.objects.filter(unit_path__gte=old_path, unit_path__lt=tree.upper_bound(old_path)).update(
             unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1, Length("unit_path"))),
         )
-        Unit.objects.subtree_of(unit).update(**moved, depth=F("depth") + delta)
+        Unit.objects.subtree_of(unit).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
+            depth=F("depth") + delta,
+        )
         Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
         unit.refresh_from_db()
         audit_record(actor=actor, unit=unit, action="unit.move", target=unit,

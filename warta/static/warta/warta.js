@@ -19,5 +19,3 @@ document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("details.nav-toggle").forEach((d) => d.removeAttribute("open"));
   }
 });
-// Poll progress elements (long imports) until done.
-document.addEventListener("htmx:afterSwap", () => {});
