@@ -5,6 +5,9 @@ Each app contributes a router from its own ``api.py``; this module only mounts t
 
 from ninja import NinjaAPI
 
+from warta.channels.api import router as channels_router
+from warta.ingest.api import router as ingest_router
+from warta.language.api import router as language_router
 from warta.organisations.api import auth, install_error_handlers
 from warta.organisations.api import router as organisations_router
 
@@ -38,3 +41,6 @@ api = WartaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", organisations_router)
+api.add_router("/", channels_router)
+api.add_router("/", ingest_router)
+api.add_router("/", language_router)

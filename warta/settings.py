@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "warta.core",
     "warta.accounts",
     "warta.organisations",
+    "warta.channels",
+    "warta.language",
+    "warta.ingest",
+    "warta.sandbox",
     "warta.shell",
 ]
 

@@ -1,0 +1,5 @@
+"""The channels endpoints of the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["channels"])
