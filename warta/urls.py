@@ -12,6 +12,7 @@ urlpatterns = [
     path("bahasa/", include("warta.language.urls")),
     path("data/", include("warta.ingest.urls")),
     path("sandbox/", include("warta.sandbox.urls")),
+    path("webhook/", include("warta.ingest.webhook_urls")),
     path("", include("warta.organisations.urls")),
     path("", include("warta.shell.urls")),
 ]

@@ -6,3 +6,6 @@ class IngestConfig(AppConfig):
     name = "warta.ingest"
     label = "ingest"
     verbose_name = _("Penyerapan data")
+
+    def ready(self) -> None:
+        from warta.ingest import tasks  # noqa: F401  (registers the periodic fetch schedule)

@@ -131,3 +131,32 @@ class ExportImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     applied_at = models.DateTimeField(null=True, blank=True)
+
+
+class TrackedTermQuerySet(models.QuerySet):
+    def for_scope(self, scope):
+        return self.filter(unit__path__startswith=scope.unit.path)
+
+    def for_unit(self, unit):
+        return self.filter(unit=unit, active=True)
+
+
+class TrackedTerm(models.Model):
+    """A term a unit follows on platforms that offer public search (e.g. "jembatan Cibinong")."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(_("kata kunci"), max_length=200)
+    active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = TrackedTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kata kunci pantauan")
+        verbose_name_plural = _("kata kunci pantauan")
+        constraints = [models.UniqueConstraint(fields=["unit", "term"], name="ingest_term_unique")]
+
+    def __str__(self):
+        return self.term
