@@ -1,0 +1,30 @@
+"""Reads of inbound data, always within the acting scope."""
+
+from django.db.models import Q
+
+from warta.ingest.models import Item, Quarantine, TrackedTerm
+
+
+def item_list(*, scope, kind: str = "", platform: str = "", account_uuid=None, q: str = ""):
+    items = Item.objects.for_scope(scope).select_related("account", "unit")
+    if kind:
+        items = items.filter(kind=kind)
+    if platform:
+        items = items.filter(platform=platform)
+    if account_uuid:
+        items = items.filter(account__uuid=account_uuid)
+    if q:
+        items = items.filter(Q(text__icontains=q) | Q(author_handle__icontains=q) | Q(title__icontains=q))
+    return items.order_by("-created_at", "-pk")
+
+
+def quarantine_list(*, scope):
+    return Quarantine.objects.filter(unit__path__startswith=scope.unit.path).select_related("account").order_by("-received_at")
+
+
+def term_list(*, scope):
+    return TrackedTerm.objects.filter(unit=scope.unit).order_by("term")
+
+
+def term_get(*, scope, term_uuid) -> TrackedTerm:
+    return TrackedTerm.objects.filter(unit=scope.unit).get(uuid=term_uuid)
