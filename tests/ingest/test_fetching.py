@@ -72,7 +72,8 @@ def test_due_pairs_are_claimed_once_per_lease(account, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         again = fetching.sync_schedule(now=NOW + timedelta(minutes=1), enqueue=lambda a, c: enqueued.append(c))
 
-    assert count == 5 and again == 0
+    assert count == 5
+    assert again == 0
     assert sorted(enqueued) == sorted(["fetch_posts", "fetch_comments", "account_metrics", "post_metrics", "search"])
 
 

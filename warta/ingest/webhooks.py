@@ -6,9 +6,9 @@ parsed is quarantined and answered 200, so the platform does not retry it for ev
 """
 
 import logging
+from importlib import import_module
 
 from django.http import Http404, HttpResponse, HttpResponseForbidden
-from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -55,7 +55,7 @@ def _store(platform: str, module, hook: WebhookRequest, *, account=None) -> Http
 @require_http_methods(["GET", "POST"])
 def meta_webhook(request):
     """Meta (Facebook Pages, Instagram): the verify-token handshake, then signed events."""
-    module = import_string("warta.channels.connectors.facebook.webhooks")
+    module = import_module("warta.channels.connectors.facebook.webhooks")
     hook = _webhook_request(request)
     secrets = _meta_secrets()
     if request.method == "GET":
@@ -80,7 +80,7 @@ def telegram_webhook(request, account_uuid):
         raise Http404
     credential = Credential.objects.filter(account=account).first()
     secret = ((credential.tokens or {}).get("extra") or {}).get("webhook_secret", "") if credential else ""
-    module = import_string("warta.channels.connectors.telegram.webhooks")
+    module = import_module("warta.channels.connectors.telegram.webhooks")
     hook = _webhook_request(request)
     if len(hook.body) > MAX_BODY:
         return _refuse("telegram", request, "body too large")
