@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from warta.core.demo import demo_steps
 from warta.organisations.imports import region_import_apply, region_import_plan
 from warta.organisations.models import Membership, Unit, UnitKind
 from warta.organisations.roles import Role
@@ -32,6 +33,7 @@ OFFICES_KOTA_BOGOR = [
     ("Dinas Komunikasi, Informatika, Statistik dan Persandian Kota Bogor", "Diskominfo", UnitKind.DINAS),
     ("Dinas Kesehatan Kota Bogor", "Dinkes", UnitKind.DINAS),
 ]
+INSTALLATION_ADMIN = "admin.kemendagri@demo.warta.id"
 USERS = [
     ("admin.kemendagri@demo.warta.id", "Rina Puspen Kemendagri", "Kementerian Dalam Negeri", Role.ADMIN),
     ("pimpinan.jabar@demo.warta.id", "Kepala Diskominfo Jawa Barat", "32", Role.VIEWER),
@@ -59,6 +61,8 @@ class Command(BaseCommand):
             self._print()
         else:
             self._load()
+            for _name, step in demo_steps():
+                step(stdout=self.stdout)
 
     @transaction.atomic
     def _load(self):
@@ -85,6 +89,9 @@ class Command(BaseCommand):
             if user is None:
                 user = User.objects.create_user(email=email, password=PASSWORD, full_name=full_name)
             Membership.objects.get_or_create(user=user, unit=_unit(unit_key), defaults={"role": role})
+            if email == INSTALLATION_ADMIN and not user.is_superuser:
+                user.is_superuser = True  # may set the platform apps of the installation
+                user.save(update_fields=["is_superuser"])
             if role == Role.ADMIN and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                 TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY.hex(), confirmed=True)
         self.stdout.write(self.style.SUCCESS(
@@ -104,7 +111,8 @@ class Command(BaseCommand):
         ]
         for email, _name, unit_key, role in USERS:
             unit = Unit.objects.filter(region_code=unit_key).first() or Unit.objects.filter(name=unit_key).first()
-            lines.append(f"    {email:<36} {role:<9} {unit.name if unit else unit_key}")
+            note = " (admin instalasi / installation admin)" if email == INSTALLATION_ADMIN else ""
+            lines.append(f"    {email:<36} {role:<9} {unit.name if unit else unit_key}{note}")
         lines += [
             "",
             "  Admin wajib verifikasi dua langkah. Kunci TOTP demo (tambahkan ke aplikasi",
