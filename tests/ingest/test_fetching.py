@@ -137,3 +137,10 @@ def test_an_expired_token_marks_the_account_for_reconnection(account, monkeypatc
     fetching.account_sync(account_id=account.pk, capability="fetch_posts", now=NOW)
     assert recorded == [ErrorKind.AUTH_EXPIRED]
     assert SyncState.objects.get(account=account, capability="fetch_posts").next_run_at == NOW + timedelta(hours=1)
+
+
+def test_telegram_long_polling_runs_as_often_as_comments():
+    from warta.channels.connectors.base import Platform
+
+    assert fetching.interval(Platform.TELEGRAM, Capability.FETCH_POSTS) == timedelta(minutes=2)
+    assert fetching.interval(Platform.X, Capability.FETCH_POSTS) == timedelta(minutes=15)

@@ -38,6 +38,17 @@ INTERVALS: dict[Capability, timedelta] = {
     Capability.POST_METRICS: timedelta(hours=1),
     Capability.ACCOUNT_METRICS: timedelta(hours=3),
 }
+# Where one capability brings more than its name says: Telegram's long polling (fetch_posts)
+# also delivers discussion comments and direct messages, so it runs as often as comments.
+PLATFORM_INTERVALS: dict[tuple[str, Capability], timedelta] = {
+    (Platform.TELEGRAM, Capability.FETCH_POSTS): timedelta(minutes=2),
+}
+
+
+def interval(platform: str, capability: Capability) -> timedelta:
+    return PLATFORM_INTERVALS.get((platform, capability), INTERVALS[capability])
+
+
 # Platforms whose cursor moves forward through a stream (kept between runs): the feed's
 # ETag/Last-Modified, Telegram's update offset. Elsewhere a cursor pages back in time
 # within one run, and each run starts again from the newest.
@@ -118,7 +129,7 @@ def account_sync(*, account_id: int, capability: str, now: datetime | None = Non
     state.last_error = ""
     state.last_success_at = now
     state.items_total += outcome.stored
-    state.next_run_at = now + INTERVALS[Capability(capability)]
+    state.next_run_at = now + interval(account.platform, Capability(capability))
     state.save()
     Account.objects.filter(pk=account.pk).update(last_synced_at=now)
     return outcome
