@@ -25,7 +25,32 @@ class SecretUnreadable(Exception):
 
 
 def key_file() -> Path:
-    return Path(settings.WARTA_DATA_DIR) / "secret.key"
+    # settings.DATA_DIR is <WARTA_DATA_DIR>; WARTA_DATA_DIR as a setting wins when a test sets it.
+    base = getattr(settings, "WARTA_DATA_DIR", None) or settings.DATA_DIR
+    return Path(base) / "secret.key"
+
+
+def keys_from_env() -> bool:
+    """Return whether the keys come from ``WARTA_ENCRYPTION_KEYS`` (not the key file)."""
+    return bool(os.environ.get("WARTA_ENCRYPTION_KEYS", "").strip())
+
+
+def keys_current() -> list[bytes]:
+    """Return the configured keys, newest first (creating the key file on first use)."""
+    return _read_keys()
+
+
+def key_file_write(keys: list[bytes]) -> None:
+    """Replace the key file's keys (newest first) atomically, mode 0600, and reload them."""
+    path = key_file()
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(b"".join(k + b"\n" for k in keys))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    keys_reload()
 
 
 def _read_keys() -> list[bytes]:
