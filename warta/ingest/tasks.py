@@ -37,3 +37,17 @@ def account_sync_task(account_id: int, capability: str) -> dict:
 
 periodic_register(name="ingest.sync_schedule", every=timedelta(minutes=1), task=sync_schedule_task,
                   queue_name="ingest")
+
+
+# --- export-file imports (warta.ingest.exports) ---------------------------------------------
+
+from warta.ingest.exports import services as export_services  # noqa: E402  (section kept apart)
+
+
+@task(queue_name="ingest")
+def export_import_apply_task(import_id: int) -> str:
+    """Apply a queued export import, all or nothing; return the status it ended with.
+
+    Safe to run twice: only the run that finds the import still queued applies it.
+    """
+    return export_services.export_import_run(import_id=import_id)
