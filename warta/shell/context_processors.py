@@ -32,6 +32,8 @@ def _nav(request, unit):
     path = request.path
     items = [(_("Beranda"), reverse("shell:dashboard", args=[u]))]
     items += [(a.label, reverse("shell:area", args=[u, a.slug])) for a in AREAS]
+    items.append((_("Akun resmi"), reverse("channels:account-list", args=[u])))
+    items.append((_("Data masuk"), reverse("ingest:item-list", args=[u])))
     items.append((_("Pohon unit"), reverse("organisations:unit-tree", args=[u])))
     items_extra = {reverse("organisations:region-import", args=[u]): reverse("organisations:unit-tree", args=[u])}
     items.append((_("Anggota"), reverse("organisations:member-list", args=[u])))

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from warta.channels.selectors import accounts_needing_attention
 from warta.core.health import health_report
 from warta.organisations.decorators import scoped
 from warta.organisations.scope import scope_for_uuid
@@ -53,6 +54,7 @@ def dashboard(request):
         "events": list(audit_list(scope=scope)[:8]) if can_audit else [],
         "can_audit": can_audit,
         "areas": AREAS,
+        "attention_accounts": list(accounts_needing_attention(scope=scope)[:10]) if scope.can("account.view") else [],
     })
 
 
