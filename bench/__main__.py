@@ -139,6 +139,14 @@ def main() -> int:
             versions[f"{db}_version"] = result["version"]
             print_profile(db, result["profile"])
 
+    from bench.sandbox import bench_sandbox
+
+    print("bench: sandbox", flush=True)
+    sandbox = bench_sandbox()  # a fresh process on a temporary SQLite directory
+    flat.update(sandbox)
+    if sandbox.get("sandbox_failed"):
+        failures.append(f"sandbox: {sandbox['sandbox_failed']}")
+
     required = [f"{page}_{q}_ms_{db}" for page in PAGES for q in ("p50", "p95") for db in DATABASES]
     for name in required:
         flat.setdefault(name, None)

@@ -24,7 +24,7 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "ya"}
 
 
-DATA_DIR = Path(ENV.get("WARTA_DATA_DIR", BASE_DIR.parent / "var")).resolve()
+DATA_DIR = Path(ENV.get("WARTA_DATA_DIR") or BASE_DIR.parent / "var").resolve()  # empty counts as unset
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 

@@ -6,3 +6,6 @@ class LanguageConfig(AppConfig):
     name = "warta.language"
     label = "language"
     verbose_name = _("Bahasa")
+
+    def ready(self) -> None:
+        from warta.language import annotation  # noqa: F401  (permissions and audit labels)

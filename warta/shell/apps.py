@@ -6,3 +6,9 @@ class ShellConfig(AppConfig):
     name = "warta.shell"
     label = "shell"
     verbose_name = _("Kerangka aplikasi")
+
+    def ready(self) -> None:
+        from warta.core.demo import demo_step_register
+        from warta.shell.demo_channels import demo_channels_seed
+
+        demo_step_register("channels", demo_channels_seed)

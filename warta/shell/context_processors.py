@@ -34,6 +34,7 @@ def _nav(request, unit):
     items += [(a.label, reverse("shell:area", args=[u, a.slug])) for a in AREAS]
     items.append((_("Akun resmi"), reverse("channels:account-list", args=[u])))
     items.append((_("Data masuk"), reverse("ingest:item-list", args=[u])))
+    items.append((_("Anotasi"), reverse("language:annotation-queue", args=[u])))
     items.append((_("Pohon unit"), reverse("organisations:unit-tree", args=[u])))
     items_extra = {reverse("organisations:region-import", args=[u]): reverse("organisations:unit-tree", args=[u])}
     items.append((_("Anggota"), reverse("organisations:member-list", args=[u])))
