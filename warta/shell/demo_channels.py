@@ -49,7 +49,6 @@ def _say(stdout, text: str) -> None:
 
 def _sandbox_app() -> None:
     """Register Warta at its own sandbox (once) and record the app in the channels settings."""
-    base_url = f"{settings.SITE_URL.rstrip('/')}/sandbox/api"
     app = PlatformApp.objects.filter(platform=Platform.SANDBOX).first()
     if app is not None and AppClient.objects.filter(client_id=app.client_id or "-").exists():
         return
@@ -62,7 +61,8 @@ def _sandbox_app() -> None:
 
         AppClient.objects.filter(pk=client.pk).update(secret_hash=token_hash(secret))
     PlatformApp.objects.update_or_create(platform=Platform.SANDBOX, defaults={
-        "client_id": client.client_id, "secret": {"client_secret": secret}, "base_url": base_url})
+        "client_id": client.client_id, "secret": {"client_secret": secret},
+        "base_url": ""})  # empty: the connector follows SITE_URL, so a changed port still works
 
 
 def demo_channels_seed(*, stdout=None) -> None:
