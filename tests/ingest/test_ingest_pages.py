@@ -48,3 +48,23 @@ def test_terms_are_added_once_and_removed_with_audit(admin_client, tree):
     assert TrackedTerm.objects.count() == 0
     assert list(AuditEvent.objects.filter(action__startswith="term.").order_by("seq").values_list("action", flat=True)) == [
         "term.add", "term.remove"]
+
+
+def test_dashboard_counts_inbound_data_and_followers_of_the_subtree(admin_client, tree):
+    from datetime import UTC, datetime
+
+    from warta.channels.connectors.base import AccountMetrics
+    from warta.ingest.services import metrics_record
+
+    kab = Account.objects.create(unit=tree.kab, platform="sandbox", handle="humasbogorkab")
+    kota = Account.objects.create(unit=tree.kota, platform="sandbox", handle="humaskotabogor")
+    items_ingest(items=[record(1), record(2, kind="mention"), record(3, account_external_id="humaskotabogor")],
+                 source="fetch")
+    for account, followers in ((kab, 1200), (kota, 99)):
+        metrics_record(account=account, account_metrics=AccountMetrics(
+            observed_at=datetime(2026, 11, 22, tzinfo=UTC), followers=followers))
+    metrics_record(account=kab, account_metrics=AccountMetrics(observed_at=datetime(2026, 11, 23, tzinfo=UTC),
+                                                               followers=1250))
+
+    response = admin_client.get(reverse("shell:dashboard", args=[tree.kab.uuid]))
+    assert response.context["inbound"] == {"by_kind": {"comment": 1, "mention": 1}, "total": 2, "followers": 1250}

@@ -28,3 +28,19 @@ def term_list(*, scope):
 
 def term_get(*, scope, term_uuid) -> TrackedTerm:
     return TrackedTerm.objects.filter(unit=scope.unit).get(uuid=term_uuid)
+
+
+def inbound_summary(*, scope, since) -> dict:
+    """Counts for the dashboard: items received since ``since`` by kind, and the latest
+    follower count of each official account in the subtree, summed."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    from warta.channels.models import Account
+    from warta.ingest.models import AccountMetricSnapshot
+
+    by_kind = dict(Item.objects.for_scope(scope).filter(received_at__gte=since)
+                   .values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    latest = AccountMetricSnapshot.objects.filter(account=OuterRef("pk")).order_by("-observed_at")
+    followers = (Account.objects.for_scope(scope).active()
+                 .annotate(f=Subquery(latest.values("followers")[:1])).values_list("f", flat=True))
+    return {"by_kind": by_kind, "total": sum(by_kind.values()), "followers": sum(f or 0 for f in followers)}

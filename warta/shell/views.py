@@ -1,12 +1,15 @@
 import uuid
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from warta.channels.selectors import accounts_needing_attention
 from warta.core.health import health_report
+from warta.ingest.selectors import inbound_summary
 from warta.organisations.decorators import scoped
 from warta.organisations.scope import scope_for_uuid
 from warta.organisations.selectors import audit_list, unit_dashboard_counts
@@ -54,6 +57,7 @@ def dashboard(request):
         "events": list(audit_list(scope=scope)[:8]) if can_audit else [],
         "can_audit": can_audit,
         "areas": AREAS,
+        "inbound": inbound_summary(scope=scope, since=timezone.now() - timedelta(days=1)),
         "attention_accounts": list(accounts_needing_attention(scope=scope)[:10]) if scope.can("account.view") else [],
     })
 
