@@ -14,8 +14,8 @@ def _entries(text: str):
         flags = [ln for ln in block.splitlines() if ln.startswith("#,")]
         current, parts = None, {"msgid": "", "msgstr": ""}
         for line in lines:
-            match = re.match(r'^(msgid|msgstr(?:\[0\])?|msgid_plural|msgctxt) "(.*)"$', line)
-            if match:
+            match = re.match(r'^(msgid|msgstr(?:\[\d\])?|msgid_plural|msgctxt) "(.*)"$', line)
+            if match:  # msgstr[0] is the msgstr; other plural forms are kept apart
                 current = match.group(1).replace("[0]", "")
                 parts.setdefault(current, "")
                 parts[current] += match.group(2)
