@@ -6,14 +6,23 @@ The answers are recorded from Meta's documentation (tests/connectors/recorded/fa
 import hashlib
 import hmac
 import json
-import time
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from werkzeug import Response
 
+from tests.connectors.support import (
+    expect_refresh_and_retry,
+    failure_of,
+    json_handler,
+    local_app,
+    local_context,
+    malformed_json_error,
+    recorded_for,
+    requests_to,
+    timeout_error,
+)
 from warta.channels.connectors.base import (
     AccountRef,
     AppConfig,
@@ -30,45 +39,23 @@ from warta.channels.connectors.facebook.oauth import MetaOAuth
 from warta.channels.connectors.graph import DEFAULT_RETRY_AFTER_S, next_cursor
 from warta.ingest.services import item_from_record
 
-RECORDED = Path(__file__).parent / "recorded" / "facebook"
+recorded = recorded_for("facebook")
 PAGE_ID = "104857362910"
 POST_ID = "104857362910_20194857361"
 V = "/v21.0"
 
 
-def recorded(name: str) -> dict:
-    return json.loads((RECORDED / name).read_text())
-
-
 def app_config(httpserver, *, secret: str = "", extra=None) -> AppConfig:
-    return AppConfig(platform="facebook", client_id="1234567890", client_secret=secret, api_version="v21.0",
-                     base_url=httpserver.url_for("/"), extra=extra or {})
+    return local_app(httpserver, "facebook", client_id="1234567890", client_secret=secret, api_version="v21.0",
+                     extra=extra or {})
 
 
 def make_connector(httpserver, *, token="page-token", secret="", on_auth_expired=None, limiter=None,
                    timeout_s=5.0) -> FacebookConnector:
-    context = ConnectorContext(
-        account=AccountRef(platform="facebook", external_id=PAGE_ID, handle="diskominfobogorkab", key="acc-fb-1"),
-        app=app_config(httpserver, secret=secret), tokens=TokenSet(access_token=token), rate_limiter=limiter,
-        on_auth_expired=on_auth_expired, timeout_s=timeout_s)
-    return FacebookConnector(context)
-
-
-def requests_to(httpserver, path: str) -> list:
-    return [request for request, _ in httpserver.log if request.path == path]
-
-
-def json_handler(*answers):
-    """Answer each call with the next recorded body (the last one repeats)."""
-    calls = []
-
-    def handler(request):
-        calls.append(request)
-        body = answers[min(len(calls), len(answers)) - 1]
-        return Response(json.dumps(body), content_type="application/json")
-
-    handler.calls = calls
-    return handler
+    return FacebookConnector(local_context(
+        app_config(httpserver, secret=secret), PAGE_ID, handle="diskominfobogorkab", key="acc-fb-1",
+        tokens=TokenSet(access_token=token), rate_limiter=limiter, on_auth_expired=on_auth_expired,
+        timeout_s=timeout_s))
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -298,24 +285,16 @@ def test_validation_error_is_permanent_with_the_platform_message(httpserver):
 
 def test_expired_token_is_refreshed_once_and_the_request_retried(httpserver):
     # Given Graph refusing the old Page token (code 190) and accepting the new one
-    httpserver.expect_request(f"{V}/{PAGE_ID}", headers={"Authorization": "Bearer old-token"}).respond_with_json(
-        recorded("error_expired.json"), status=400)
-    httpserver.expect_request(f"{V}/{PAGE_ID}", headers={"Authorization": "Bearer new-token"}).respond_with_json(
-        recorded("page_fields.json"))
-    refreshed = []
-
-    def on_auth_expired():
-        refreshed.append(True)
-        return TokenSet(access_token="new-token")
-
-    connector = make_connector(httpserver, token="old-token", secret="app-secret", on_auth_expired=on_auth_expired)
+    refreshed = expect_refresh_and_retry(httpserver, f"{V}/{PAGE_ID}", recorded("error_expired.json"),
+                                         recorded("page_fields.json"), status=400)
+    connector = make_connector(httpserver, token="old-token", secret="app-secret", on_auth_expired=refreshed)
 
     # When the account metrics are read
     metrics = connector.account_metrics()
 
     # Then the token was refreshed once, and the retry carried the new token and its proof
     assert metrics.followers == 15230
-    assert refreshed == [True]
+    assert refreshed.calls == [1]
     first, second = requests_to(httpserver, f"{V}/{PAGE_ID}")
     assert first.args["appsecret_proof"] == hmac.new(b"app-secret", b"old-token", hashlib.sha256).hexdigest()
     assert second.args["appsecret_proof"] == hmac.new(b"app-secret", b"new-token", hashlib.sha256).hexdigest()
@@ -373,46 +352,24 @@ def test_retry_after_header_is_honoured(httpserver):
     (503, ""),
 ])
 def test_server_errors_are_transient(httpserver, status, body):
-    httpserver.expect_request(f"{V}/{PAGE_ID}").respond_with_data(body, status=status)
+    error = failure_of(httpserver, f"{V}/{PAGE_ID}", make_connector(httpserver).account_metrics, data=body, status=status)
 
-    with pytest.raises(ConnectorError) as caught:
-        make_connector(httpserver).account_metrics()
-
-    assert caught.value.kind == ErrorKind.TRANSIENT
-    assert caught.value.status == status
+    assert (error.kind, error.status) == (ErrorKind.TRANSIENT, status)
 
 
 def test_is_transient_flag_on_a_400_is_transient(httpserver):
-    body = recorded("error_transient.json")
-    httpserver.expect_request(f"{V}/{PAGE_ID}").respond_with_json(body, status=400)
+    error = failure_of(httpserver, f"{V}/{PAGE_ID}", make_connector(httpserver).account_metrics,
+                       json_body=recorded("error_transient.json"), status=400)
 
-    with pytest.raises(ConnectorError) as caught:
-        make_connector(httpserver).account_metrics()
-
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    assert error.kind == ErrorKind.TRANSIENT
 
 
 def test_malformed_json_is_transient(httpserver):
-    httpserver.expect_request(f"{V}/{PAGE_ID}/posts").respond_with_data('{"data": [', content_type="application/json")
-
-    with pytest.raises(ConnectorError) as caught:
-        make_connector(httpserver).fetch_posts()
-
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    malformed_json_error(httpserver, f"{V}/{PAGE_ID}/posts", make_connector(httpserver).fetch_posts)
 
 
 def test_timeout_is_transient(httpserver):
-    def slow(request):
-        time.sleep(0.5)
-        return Response("{}", content_type="application/json")
-
-    httpserver.expect_request(f"{V}/{PAGE_ID}").respond_with_handler(slow)
-
-    with pytest.raises(ConnectorError) as caught:
-        make_connector(httpserver, timeout_s=0.05).account_metrics()
-
-    assert caught.value.kind == ErrorKind.TRANSIENT
-    assert "timeout" in caught.value.message
+    timeout_error(httpserver, f"{V}/{PAGE_ID}", make_connector(httpserver, timeout_s=0.05).account_metrics)
 
 
 def test_the_local_rate_limit_stops_requests_before_they_reach_meta(db, httpserver):

@@ -4,19 +4,25 @@ The answers are recorded from Meta's documentation (tests/connectors/recorded/in
 """
 
 import json
-import time
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug import Response
 
+from tests.connectors.support import (
+    expect_refresh_and_retry,
+    failure_of,
+    json_handler,
+    local_app,
+    local_context,
+    malformed_json_error,
+    recorded_for,
+    requests_to,
+    timeout_error,
+)
 from warta.channels.connectors.base import (
-    AccountRef,
     AppConfig,
     Capability,
-    ConnectorContext,
     ItemKind,
     Media,
     OutboundPost,
@@ -27,44 +33,22 @@ from warta.channels.connectors.instagram.connector import InstagramConnector
 from warta.channels.connectors.instagram.oauth import InstagramOAuth
 from warta.ingest.services import item_from_record
 
-RECORDED = Path(__file__).parent / "recorded" / "instagram"
+recorded = recorded_for("instagram")
 IG_ID = "17841400000000001"
 CONTAINER = "17889455560051444"
 MEDIA_ID = "17920238422030506"
 V = "/v21.0"
 
 
-def recorded(name: str) -> dict:
-    return json.loads((RECORDED / name).read_text())
-
-
 def app_config(httpserver, *, secret: str = "", extra=None) -> AppConfig:
-    return AppConfig(platform="instagram", client_id="1234567890", client_secret=secret, api_version="v21.0",
-                     base_url=httpserver.url_for("/"), extra=extra or {})
+    return local_app(httpserver, "instagram", client_id="1234567890", client_secret=secret, api_version="v21.0",
+                     extra=extra or {})
 
 
 def make_connector(httpserver, *, token="page-token", on_auth_expired=None, timeout_s=5.0, sleeps=None):
-    context = ConnectorContext(
-        account=AccountRef(platform="instagram", external_id=IG_ID, handle="diskominfobogorkab", key="acc-ig-1"),
-        app=app_config(httpserver), tokens=TokenSet(access_token=token), on_auth_expired=on_auth_expired,
-        timeout_s=timeout_s)
+    context = local_context(app_config(httpserver), IG_ID, handle="diskominfobogorkab", key="acc-ig-1",
+                            tokens=TokenSet(access_token=token), on_auth_expired=on_auth_expired, timeout_s=timeout_s)
     return InstagramConnector(context, sleep=(sleeps.append if sleeps is not None else lambda s: None))
-
-
-def requests_to(httpserver, path: str) -> list:
-    return [request for request, _ in httpserver.log if request.path == path]
-
-
-def json_handler(*answers):
-    calls = []
-
-    def handler(request):
-        calls.append(request)
-        body = answers[min(len(calls), len(answers)) - 1]
-        return Response(json.dumps(body), content_type="application/json")
-
-    handler.calls = calls
-    return handler
 
 
 def image(url="https://warta.example/kanal/media/img/", alt=""):
@@ -332,16 +316,12 @@ def test_validation_error_is_permanent_with_the_users_message(httpserver):
 
 
 def test_expired_token_is_refreshed_and_retried(httpserver):
-    httpserver.expect_request(f"{V}/{IG_ID}", headers={"Authorization": "Bearer old"}).respond_with_json(
-        json.loads((RECORDED.parent / "facebook" / "error_expired.json").read_text()), status=400)
-    httpserver.expect_request(f"{V}/{IG_ID}", headers={"Authorization": "Bearer new"}).respond_with_json(
-        recorded("user_fields.json"))
-    calls = []
-    connector = make_connector(httpserver, token="old",
-                               on_auth_expired=lambda: calls.append(1) or TokenSet(access_token="new"))
+    refreshed = expect_refresh_and_retry(httpserver, f"{V}/{IG_ID}", recorded_for("facebook")("error_expired.json"),
+                                         recorded("user_fields.json"), status=400)
+    connector = make_connector(httpserver, token="old-token", on_auth_expired=refreshed)
 
     assert connector.account_metrics().followers == 20410
-    assert calls == [1]
+    assert refreshed.calls == [1]
 
 
 def test_429_is_rate_limited_with_an_estimate(httpserver):
@@ -360,30 +340,17 @@ def test_429_is_rate_limited_with_an_estimate(httpserver):
 
 
 def test_5xx_and_malformed_json_are_transient(httpserver):
-    httpserver.expect_request(f"{V}/{IG_ID}").respond_with_data("upstream error", status=503)
-    httpserver.expect_request(f"{V}/{IG_ID}/media").respond_with_data("not json", content_type="application/json")
     connector = make_connector(httpserver)
 
-    with pytest.raises(ConnectorError) as server_error:
-        connector.account_metrics()
-    with pytest.raises(ConnectorError) as malformed:
-        connector.fetch_posts()
+    server_error = failure_of(httpserver, f"{V}/{IG_ID}", connector.account_metrics, data="upstream error", status=503)
+    malformed_json_error(httpserver, f"{V}/{IG_ID}/media", connector.fetch_posts, body="not json")
 
-    assert server_error.value.kind == ErrorKind.TRANSIENT
-    assert malformed.value.kind == ErrorKind.TRANSIENT
+    assert server_error.kind == ErrorKind.TRANSIENT
 
 
 def test_timeout_is_transient(httpserver):
-    def slow(request):
-        time.sleep(0.5)
-        return Response("{}", content_type="application/json")
-
-    httpserver.expect_request(f"{V}/{IG_ID}/content_publishing_limit").respond_with_handler(slow)
-
-    with pytest.raises(ConnectorError) as caught:
-        make_connector(httpserver, timeout_s=0.05).publishing_quota()
-
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    timeout_error(httpserver, f"{V}/{IG_ID}/content_publishing_limit",
+                  make_connector(httpserver, timeout_s=0.05).publishing_quota)
 
 
 # --- OAuth -----------------------------------------------------------------------------------

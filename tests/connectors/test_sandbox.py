@@ -2,15 +2,20 @@
 from the sandbox platform's own API (tests/connectors/recorded/sandbox/), and one end-to-end
 run against the real sandbox views through Django's live server."""
 
-import json
-import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug import Response
 
+from tests.connectors.support import (
+    bearer,
+    expect_refresh_and_retry,
+    failure_of,
+    local_context,
+    malformed_json_error,
+    recorded_for,
+    timeout_error,
+)
 from warta.channels.connectors import capabilities, connector_class, oauth_provider
 from warta.channels.connectors.base import (
     AccountRef,
@@ -26,12 +31,8 @@ from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.channels.connectors.sandbox.connector import SandboxConnector
 from warta.channels.connectors.sandbox.oauth import SandboxOAuth
 
-RECORDED = Path(__file__).parent / "recorded" / "sandbox"
+recorded = recorded_for("sandbox", suffix=".json")
 ACCOUNT_ID = "1"
-
-
-def recorded(name: str):
-    return json.loads((RECORDED / f"{name}.json").read_text())
 
 
 def app_config(base_url: str) -> AppConfig:
@@ -39,15 +40,8 @@ def app_config(base_url: str) -> AppConfig:
 
 
 def make(httpserver, *, on_auth_expired=None, timeout_s: float = 5.0) -> SandboxConnector:
-    context = ConnectorContext(
-        account=AccountRef(platform="sandbox", external_id=ACCOUNT_ID, handle="@humasbogorkab", key="akun-1"),
-        app=app_config(httpserver.url_for("")), tokens=TokenSet(access_token="old-token", refresh_token="r1"),
-        on_auth_expired=on_auth_expired, timeout_s=timeout_s)
-    return SandboxConnector(context)
-
-
-def bearer(token: str = "old-token") -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return SandboxConnector(local_context(app_config(httpserver.url_for("")), ACCOUNT_ID, handle="@humasbogorkab",
+                                          key="akun-1", on_auth_expired=on_auth_expired, timeout_s=timeout_s))
 
 
 def test_the_registry_finds_the_sandbox_classes():
@@ -170,26 +164,20 @@ def test_comments_posts_messages_and_metrics(httpserver):
 
 
 def test_validation_error_is_permanent_with_the_platforms_words(httpserver):
-    httpserver.expect_request("/posts", method="POST").respond_with_json(recorded("error_validation"), status=400)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).publish(OutboundPost(text=""))
-    assert caught.value.kind == ErrorKind.PERMANENT
-    assert (caught.value.code, caught.value.platform_message) == ("invalid_text", "Teks tidak boleh kosong.")
+    error = failure_of(httpserver, "/posts", lambda: make(httpserver).publish(OutboundPost(text="")), method="POST",
+                       json_body=recorded("error_validation"), status=400)
+    assert error.kind == ErrorKind.PERMANENT
+    assert (error.code, error.platform_message) == ("invalid_text", "Teks tidak boleh kosong.")
 
 
 def test_expired_token_is_refreshed_and_the_call_retried(httpserver):
-    calls = []
-    httpserver.expect_ordered_request(f"/accounts/{ACCOUNT_ID}/metrics", headers=bearer("old-token")
-                                      ).respond_with_json(recorded("error_token_expired"), status=401)
-    httpserver.expect_ordered_request(f"/accounts/{ACCOUNT_ID}/metrics", headers=bearer("new-token")
-                                      ).respond_with_json(recorded("account_metrics"))
-
-    def refreshed():
-        calls.append(1)
-        return TokenSet(access_token="new-token", refresh_token="r2")
+    refreshed = expect_refresh_and_retry(httpserver, f"/accounts/{ACCOUNT_ID}/metrics", recorded("error_token_expired"),
+                                         recorded("account_metrics"),
+                                         tokens=TokenSet(access_token="new-token", refresh_token="r2"))
 
     metrics = make(httpserver, on_auth_expired=refreshed).account_metrics()
-    assert calls == [1]
+    assert refreshed.calls == [1]
+    assert [entry[0].headers["Authorization"] for entry in httpserver.log] == ["Bearer old-token", "Bearer new-token"]
     assert metrics.followers == recorded("account_metrics")["followers_count"]
     httpserver.check_assertions()
 
@@ -202,45 +190,29 @@ def test_expired_token_without_refresh_is_auth_expired(httpserver):
 
 
 def test_429_carries_retry_after(httpserver):
-    httpserver.expect_request(f"/accounts/{ACCOUNT_ID}/mentions").respond_with_json(
-        recorded("error_rate_limited"), status=429, headers={"Retry-After": "900"})
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).fetch_mentions()
-    assert caught.value.kind == ErrorKind.RATE_LIMITED
-    assert caught.value.retry_after == 900.0
+    error = failure_of(httpserver, f"/accounts/{ACCOUNT_ID}/mentions", make(httpserver).fetch_mentions,
+                       json_body=recorded("error_rate_limited"), status=429, headers={"Retry-After": "900"})
+    assert (error.kind, error.retry_after) == (ErrorKind.RATE_LIMITED, 900.0)
 
 
 def test_5xx_is_transient(httpserver):
-    httpserver.expect_request("/search").respond_with_data("Internal Server Error", status=500)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).search("banjir")
-    assert (caught.value.kind, caught.value.status) == (ErrorKind.TRANSIENT, 500)
+    error = failure_of(httpserver, "/search", lambda: make(httpserver).search("banjir"),
+                       data="Internal Server Error", status=500)
+    assert (error.kind, error.status) == (ErrorKind.TRANSIENT, 500)
 
 
 def test_malformed_json_is_transient(httpserver):
-    httpserver.expect_request("/posts/4/comments").respond_with_data("<html>proxy", content_type="application/json")
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).fetch_comments("4")
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    malformed_json_error(httpserver, "/posts/4/comments", lambda: make(httpserver).fetch_comments("4"),
+                         body="<html>proxy")
 
 
 def test_a_body_without_data_list_is_transient(httpserver):
-    httpserver.expect_request("/search").respond_with_json({"hasil": []})
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).search("banjir")
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    error = failure_of(httpserver, "/search", lambda: make(httpserver).search("banjir"), json_body={"hasil": []})
+    assert error.kind == ErrorKind.TRANSIENT
 
 
 def test_timeout_is_transient(httpserver):
-    def slow(request):
-        time.sleep(0.6)
-        return Response("{}", content_type="application/json")
-
-    httpserver.expect_request(f"/accounts/{ACCOUNT_ID}/metrics").respond_with_handler(slow)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver, timeout_s=0.2).account_metrics()
-    assert caught.value.kind == ErrorKind.TRANSIENT
-    assert caught.value.message.startswith("timeout")
+    timeout_error(httpserver, f"/accounts/{ACCOUNT_ID}/metrics", make(httpserver, timeout_s=0.2).account_metrics)
 
 
 # --- OAuth ---------------------------------------------------------------------------------------------

@@ -5,16 +5,21 @@ The answers are recorded from the Bot API documentation (tests/connectors/record
 
 import json
 import logging
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from werkzeug import Response
 
+from tests.connectors.support import (
+    RECORDED_ROOT,
+    failure_of,
+    local_app,
+    local_context,
+    malformed_json_error,
+    recorded_for,
+    timeout_error,
+)
 from warta.channels.connectors.base import (
-    AccountRef,
     AppConfig,
     Capability,
     ConnectorContext,
@@ -28,24 +33,19 @@ from warta.channels.connectors.telegram.client import chat_info, delete_webhook,
 from warta.channels.connectors.telegram.connector import TelegramConnector
 from warta.ingest.services import item_from_record
 
-RECORDED = Path(__file__).parent / "recorded" / "telegram"
+RECORDED = RECORDED_ROOT / "telegram"
+recorded = recorded_for("telegram")
 TOKEN = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 BOT = f"/bot{TOKEN}"
 CHANNEL = "-1001234567890"
 GROUP = "-1009876543210"
 
 
-def recorded(name: str) -> dict:
-    return json.loads((RECORDED / name).read_text())
-
-
 def make_context(httpserver, *, token=TOKEN, external_id=CHANNEL, on_auth_expired=None, timeout_s=5.0,
                  limiter=None) -> ConnectorContext:
-    return ConnectorContext(
-        account=AccountRef(platform="telegram", external_id=external_id, handle="@humasbogorkab", key="acc-tg-1"),
-        app=AppConfig(platform="telegram", base_url=httpserver.url_for("/")),
-        tokens=TokenSet(extra={"bot_token": token}), on_auth_expired=on_auth_expired, timeout_s=timeout_s,
-        rate_limiter=limiter)
+    return local_context(local_app(httpserver, "telegram"), external_id, handle="@humasbogorkab", key="acc-tg-1",
+                         tokens=TokenSet(extra={"bot_token": token}), on_auth_expired=on_auth_expired,
+                         timeout_s=timeout_s, rate_limiter=limiter)
 
 
 def make_connector(httpserver, **kwargs) -> TelegramConnector:
@@ -340,18 +340,15 @@ def test_403_bot_not_admin_is_permanent_in_plain_words(httpserver):
     (502, (RECORDED / "error_502.html").read_text(), "text/html"),
 ])
 def test_5xx_is_transient(httpserver, status, body, content_type):
-    httpserver.expect_request(f"{BOT}/getUpdates").respond_with_data(body, status=status, content_type=content_type)
-    with pytest.raises(ConnectorError) as caught:
-        make_connector(httpserver).fetch_posts(cursor="870006")
-    assert caught.value.kind == ErrorKind.TRANSIENT
-    assert caught.value.status == status
+    error = failure_of(httpserver, f"{BOT}/getUpdates", lambda: make_connector(httpserver).fetch_posts(cursor="870006"),
+                       data=body, status=status, content_type=content_type)
+    assert (error.kind, error.status) == (ErrorKind.TRANSIENT, status)
 
 
 def test_malformed_json_is_transient(httpserver):
-    httpserver.expect_request(f"{BOT}/sendMessage").respond_with_data('{"ok": true, "result": {', content_type="application/json")
-    with pytest.raises(ConnectorError) as caught:
-        make_connector(httpserver).publish(OutboundPost(text="Halo"))
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    malformed_json_error(httpserver, f"{BOT}/sendMessage",
+                         lambda: make_connector(httpserver).publish(OutboundPost(text="Halo")),
+                         body='{"ok": true, "result": {')
 
 
 def test_an_answer_without_ok_is_transient(httpserver):
@@ -362,14 +359,8 @@ def test_an_answer_without_ok_is_transient(httpserver):
 
 
 def test_timeout_is_transient(httpserver):
-    def slow(request):
-        time.sleep(1.0)
-        return Response(json.dumps(recorded("get_updates_empty.json")), content_type="application/json")
-
-    httpserver.expect_request(f"{BOT}/getUpdates").respond_with_handler(slow)
-    with pytest.raises(ConnectorError) as caught:
-        make_connector(httpserver, timeout_s=0.3).fetch_posts()
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    timeout_error(httpserver, f"{BOT}/getUpdates", make_connector(httpserver, timeout_s=0.3).fetch_posts,
+                  body=json.dumps(recorded("get_updates_empty.json")))
 
 
 def test_the_bot_token_never_shows_in_errors_reprs_or_logs(httpserver, caplog):

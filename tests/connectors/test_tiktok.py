@@ -1,42 +1,34 @@
 """Contract tests of the TikTok connector and its OAuth against recorded Open API v2 answers."""
 
 import json
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from werkzeug import Response
 
-from warta.channels.connectors.base import (
-    AccountRef,
-    AppConfig,
-    ConnectorContext,
-    Media,
-    OutboundPost,
-    TokenSet,
+from tests.connectors.support import (
+    expect_refresh_and_retry,
+    failure,
+    failure_of,
+    local_app,
+    local_context,
+    malformed_json_error,
+    recorded_for,
+    split_url,
+    timeout_error,
+    two_pages,
 )
+from warta.channels.connectors.base import AppConfig, Media, OutboundPost, TokenSet
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.channels.connectors.tiktok.connector import METRIC_FIELDS, VIDEO_FIELDS, TikTokConnector
 from warta.channels.connectors.tiktok.oauth import TikTokOAuth
 
-RECORDED = Path(__file__).parent / "recorded" / "tiktok"
+recorded = recorded_for("tiktok")
 OPEN_ID = "-000Y0xUuJ8ojBdVw9Dbw4e5QNB9Vd3aTrJd"
 PUBLISH_ID = "v_pub_file~v2-1.7306812345678901234"
 NOTICE = ("Video ini terbit sebagai privat (hanya dapat dilihat oleh pemilik akun) karena aplikasi TikTok "
           "Warta belum lolos audit TikTok. Setelah audit selesai, video berikutnya dapat terbit untuk umum.")
-
-
-def wait_for_log(httpserver, count: int, timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while len(httpserver.log) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
-def recorded(name: str):
-    return json.loads((RECORDED / name).read_text())
 
 
 def json_response(name: str, status: int = 200) -> Response:
@@ -44,16 +36,12 @@ def json_response(name: str, status: int = 200) -> Response:
 
 
 def app_config(httpserver, **extra) -> AppConfig:
-    return AppConfig(platform="tiktok", client_id="awtiktokclientkey", client_secret="tiktok-secret",
-                     base_url=httpserver.url_for(""), extra=extra)
+    return local_app(httpserver, "tiktok", client_id="awtiktokclientkey", client_secret="tiktok-secret", extra=extra)
 
 
 def make(httpserver, *, on_auth_expired=None, timeout_s: float = 5.0, **extra) -> TikTokConnector:
-    context = ConnectorContext(
-        account=AccountRef(platform="tiktok", external_id=OPEN_ID, handle="diskominfobogor", key="akun-tt"),
-        app=app_config(httpserver, **extra), tokens=TokenSet(access_token="old-token", refresh_token="r1"),
-        on_auth_expired=on_auth_expired, timeout_s=timeout_s)
-    connector = TikTokConnector(context)
+    connector = TikTokConnector(local_context(app_config(httpserver, **extra), OPEN_ID, handle="diskominfobogor",
+                                              key="akun-tt", on_auth_expired=on_auth_expired, timeout_s=timeout_s))
     connector.sleep = lambda seconds: None
     return connector
 
@@ -251,15 +239,10 @@ def list_pages(request):
 
 def test_fetch_posts_pages_with_cursor(httpserver):
     httpserver.expect_request("/v2/video/list/", method="POST").respond_with_handler(list_pages)
-    connector = make(httpserver)
 
-    first = connector.fetch_posts()
-    second = connector.fetch_posts(cursor=first.next_cursor)
+    first, _ = two_pages(make(httpserver).fetch_posts, first_ids=["7306812399999999999", "7305000000000000001"],
+                         cursor="1762000000000", second_ids=["7300000000000000007"])
 
-    assert [item.external_id for item in first.items] == ["7306812399999999999", "7305000000000000001"]
-    assert first.next_cursor == "1762000000000"
-    assert [item.external_id for item in second.items] == ["7300000000000000007"]
-    assert second.next_cursor == ""
     item = first.items[0]
     assert (item.kind, item.title, item.text) == ("post", "Sosialisasi DBD", "Sosialisasi pencegahan DBD #bogor")
     assert item.created_at == datetime.fromtimestamp(1763863200, UTC)
@@ -296,57 +279,33 @@ def test_video_and_account_metrics(httpserver):
 
 
 def test_expired_token_is_refreshed_once_and_retried(httpserver):
-    httpserver.expect_request("/v2/user/info/", headers={"Authorization": "Bearer old-token"}).respond_with_json(
-        recorded("error_token_invalid.json"), status=401)
-    httpserver.expect_request("/v2/user/info/", headers={"Authorization": "Bearer new-token"}).respond_with_json(
-        recorded("user_info_stats.json"))
-    calls = []
-
-    def refreshed():
-        calls.append(1)
-        return TokenSet(access_token="new-token")
+    refreshed = expect_refresh_and_retry(httpserver, "/v2/user/info/", recorded("error_token_invalid.json"),
+                                         recorded("user_info_stats.json"))
 
     assert make(httpserver, on_auth_expired=refreshed).account_metrics().followers == 8800
-    assert calls == [1]
+    assert refreshed.calls == [1]
 
 
 @pytest.mark.parametrize(("headers", "expected"), [({"Retry-After": "17"}, 17.0), ({}, 60.0)])
 def test_rate_limited(httpserver, headers, expected):
-    httpserver.expect_request("/v2/video/list/").respond_with_json(recorded("error_rate_limit.json"), status=429,
-                                                                   headers=headers)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).fetch_posts()
-    assert caught.value.kind == ErrorKind.RATE_LIMITED
-    assert caught.value.retry_after == expected
+    error = failure_of(httpserver, "/v2/video/list/", make(httpserver).fetch_posts,
+                       json_body=recorded("error_rate_limit.json"), status=429, headers=headers)
+    assert (error.kind, error.retry_after) == (ErrorKind.RATE_LIMITED, expected)
 
 
 def test_5xx_is_transient(httpserver):
-    httpserver.expect_request("/v2/video/query/").respond_with_json(recorded("error_internal.json"), status=500)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).post_metrics(("1",))
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    error = failure_of(httpserver, "/v2/video/query/", lambda: make(httpserver).post_metrics(("1",)),
+                       json_body=recorded("error_internal.json"), status=500)
+    assert error.kind == ErrorKind.TRANSIENT
 
 
 def test_malformed_json_is_transient(httpserver):
-    httpserver.expect_request("/v2/user/info/").respond_with_data("upstream connect error", content_type="text/plain")
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).account_metrics()
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    malformed_json_error(httpserver, "/v2/user/info/", make(httpserver).account_metrics,
+                         body="upstream connect error", content_type="text/plain")
 
 
 def test_timeout_is_transient(httpserver):
-    release = threading.Event()
-
-    def slow(request):
-        release.wait(5)  # answers only after the client gave up
-        return json_response("user_info_stats.json")
-
-    httpserver.expect_request("/v2/user/info/").respond_with_handler(slow)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver, timeout_s=0.2).account_metrics()
-    assert caught.value.kind == ErrorKind.TRANSIENT
-    release.set()
-    wait_for_log(httpserver, 1)  # the late answer must not land in the next test's log
+    timeout_error(httpserver, "/v2/user/info/", make(httpserver, timeout_s=0.2).account_metrics)
 
 
 @pytest.mark.parametrize("call", [
@@ -355,9 +314,7 @@ def test_timeout_is_transient(httpserver):
     lambda c: c.fetch_messages(), lambda c: c.send_message("1", "halo"),
 ])
 def test_unsupported_methods(httpserver, call):
-    with pytest.raises(ConnectorError) as caught:
-        call(make(httpserver))
-    assert caught.value.kind == ErrorKind.NOT_SUPPORTED
+    assert failure(lambda: call(make(httpserver))).kind == ErrorKind.NOT_SUPPORTED
     assert httpserver.log == []
 
 
@@ -367,9 +324,8 @@ def test_unsupported_methods(httpserver, call):
 def test_authorization_url():
     url = TikTokOAuth().authorization_url(AppConfig(platform="tiktok", client_id="awtiktokclientkey"),
                                           redirect_uri="https://warta.example/cb", state="s-1", code_challenge="abc")
-    parts = urlsplit(url)
-    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://www.tiktok.com/v2/auth/authorize/"
+    base, query = split_url(url)
+    assert base == "https://www.tiktok.com/v2/auth/authorize/"
     assert query == {"client_key": "awtiktokclientkey", "response_type": "code", "redirect_uri": "https://warta.example/cb",
                      "scope": "user.info.basic,user.info.profile,user.info.stats,video.publish,video.list",
                      "state": "s-1", "code_challenge": "abc", "code_challenge_method": "S256"}

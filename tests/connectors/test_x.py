@@ -2,56 +2,41 @@
 
 import base64
 import json
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from werkzeug import Response
 
-from warta.channels.connectors.base import (
-    AccountRef,
-    AppConfig,
-    ConnectorContext,
-    Media,
-    OutboundPost,
-    TokenSet,
+from tests.connectors.support import (
+    bearer,
+    expect_refresh_and_retry,
+    failure,
+    failure_of,
+    local_app,
+    local_context,
+    malformed_json_error,
+    recorded_for,
+    split_url,
+    timeout_error,
+    two_pages,
 )
+from warta.channels.connectors.base import AppConfig, Media, OutboundPost, TokenSet
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.channels.connectors.x.connector import TWEET_FIELDS, XConnector
 from warta.channels.connectors.x.oauth import XOAuth
 
-RECORDED = Path(__file__).parent / "recorded" / "x"
+recorded = recorded_for("x")
 USER_ID = "2244994945"
 
 
-def wait_for_log(httpserver, count: int, timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while len(httpserver.log) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
-def recorded(name: str):
-    return json.loads((RECORDED / name).read_text())
-
-
 def app_config(httpserver, **extra) -> AppConfig:
-    return AppConfig(platform="x", client_id="x-client-id", client_secret="x-client-secret",
-                     base_url=httpserver.url_for(""), extra=extra)
+    return local_app(httpserver, "x", client_id="x-client-id", client_secret="x-client-secret", extra=extra)
 
 
 def make(httpserver, *, on_auth_expired=None, timeout_s: float = 5.0) -> XConnector:
-    context = ConnectorContext(
-        account=AccountRef(platform="x", external_id=USER_ID, handle="diskominfobogor", key="akun-1"),
-        app=app_config(httpserver), tokens=TokenSet(access_token="old-token", refresh_token="r1"),
-        on_auth_expired=on_auth_expired, timeout_s=timeout_s)
-    return XConnector(context)
-
-
-def bearer(token: str = "old-token") -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return XConnector(local_context(app_config(httpserver), USER_ID, handle="diskominfobogor", key="akun-1",
+                                    on_auth_expired=on_auth_expired, timeout_s=timeout_s))
 
 
 def sent(httpserver, index: int = -1):
@@ -160,15 +145,10 @@ def paged_handler(first: str, second: str, token_param: str):
 def test_fetch_posts_pages_through_the_timeline(httpserver):
     httpserver.expect_request(f"/2/users/{USER_ID}/tweets", method="GET").respond_with_handler(
         paged_handler("user_tweets_page1.json", "user_tweets_page2.json", "pagination_token"))
-    connector = make(httpserver)
 
-    first = connector.fetch_posts()
-    second = connector.fetch_posts(cursor=first.next_cursor)
+    first, _ = two_pages(make(httpserver).fetch_posts, first_ids=["1460323737035677698", "1460323737035677697"],
+                         cursor="7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i", second_ids=["1460323737035677690"])
 
-    assert [item.external_id for item in first.items] == ["1460323737035677698", "1460323737035677697"]
-    assert first.next_cursor == "7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i"
-    assert [item.external_id for item in second.items] == ["1460323737035677690"]
-    assert second.next_cursor == ""
     post = first.items[0]
     assert post.kind == "post"
     assert post.author_handle == "diskominfobogor"
@@ -261,11 +241,8 @@ def test_account_metrics(httpserver):
 
 
 def test_validation_error_is_permanent_with_xs_words(httpserver):
-    httpserver.expect_request("/2/tweets", method="POST").respond_with_json(recorded("error_invalid_request.json"),
-                                                                            status=400)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).publish(OutboundPost(text=""))
-    error = caught.value
+    error = failure_of(httpserver, "/2/tweets", lambda: make(httpserver).publish(OutboundPost(text="")), method="POST",
+                       json_body=recorded("error_invalid_request.json"), status=400)
     assert error.kind == ErrorKind.PERMANENT
     assert error.status == 400
     assert error.platform_message == ("One or more parameters to your request was invalid. "
@@ -274,87 +251,57 @@ def test_validation_error_is_permanent_with_xs_words(httpserver):
 
 
 def test_duplicate_content_is_permanent_with_detail(httpserver):
-    httpserver.expect_request("/2/tweets", method="POST").respond_with_json(recorded("error_duplicate.json"), status=403)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).publish(OutboundPost(text="Sama"))
-    assert caught.value.kind == ErrorKind.PERMANENT
-    assert caught.value.platform_message == "You are not allowed to create a Tweet with duplicate content."
-    assert caught.value.code == "duplicate_content"
+    error = failure_of(httpserver, "/2/tweets", lambda: make(httpserver).publish(OutboundPost(text="Sama")),
+                       method="POST", json_body=recorded("error_duplicate.json"), status=403)
+    assert error.kind == ErrorKind.PERMANENT
+    assert error.platform_message == "You are not allowed to create a Tweet with duplicate content."
+    assert error.code == "duplicate_content"
 
 
 def test_expired_token_is_refreshed_once_and_retried(httpserver):
-    httpserver.expect_request(f"/2/users/{USER_ID}", headers=bearer("old-token")).respond_with_json(
-        recorded("error_unauthorized.json"), status=401)
-    httpserver.expect_request(f"/2/users/{USER_ID}", headers=bearer("new-token")).respond_with_json(
-        recorded("user_public_metrics.json"))
-    calls = []
-
-    def refreshed():
-        calls.append(1)
-        return TokenSet(access_token="new-token", refresh_token="r2")
+    refreshed = expect_refresh_and_retry(httpserver, f"/2/users/{USER_ID}", recorded("error_unauthorized.json"),
+                                         recorded("user_public_metrics.json"),
+                                         tokens=TokenSet(access_token="new-token", refresh_token="r2"))
 
     metrics = make(httpserver, on_auth_expired=refreshed).account_metrics()
 
-    assert calls == [1]
+    assert refreshed.calls == [1]
     assert metrics.followers == 15432
     assert [entry[0].headers["Authorization"] for entry in httpserver.log] == ["Bearer old-token", "Bearer new-token"]
 
 
 def test_expired_token_without_refresh_is_auth_expired(httpserver):
-    httpserver.expect_request(f"/2/users/{USER_ID}").respond_with_json(recorded("error_unauthorized.json"), status=401)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).account_metrics()
-    assert caught.value.kind == ErrorKind.AUTH_EXPIRED
+    error = failure_of(httpserver, f"/2/users/{USER_ID}", make(httpserver).account_metrics,
+                       json_body=recorded("error_unauthorized.json"), status=401)
+    assert error.kind == ErrorKind.AUTH_EXPIRED
 
 
 def test_429_waits_until_x_rate_limit_reset(httpserver):
     reset = int(time.time()) + 120
-    httpserver.expect_request(f"/2/users/{USER_ID}/mentions").respond_with_json(
-        recorded("error_too_many_requests.json"), status=429,
-        headers={"x-rate-limit-limit": "10", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).fetch_mentions()
-    assert caught.value.kind == ErrorKind.RATE_LIMITED
-    assert 110 <= caught.value.retry_after <= 121
+    error = failure_of(httpserver, f"/2/users/{USER_ID}/mentions", make(httpserver).fetch_mentions,
+                       json_body=recorded("error_too_many_requests.json"), status=429,
+                       headers={"x-rate-limit-limit": "10", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
+    assert error.kind == ErrorKind.RATE_LIMITED
+    assert 110 <= error.retry_after <= 121
 
 
 def test_5xx_is_transient(httpserver):
-    httpserver.expect_request("/2/tweets/search/recent").respond_with_json(recorded("error_service_unavailable.json"),
-                                                                           status=503)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).search("banjir")
-    assert caught.value.kind == ErrorKind.TRANSIENT
-    assert caught.value.status == 503
+    error = failure_of(httpserver, "/2/tweets/search/recent", lambda: make(httpserver).search("banjir"),
+                       json_body=recorded("error_service_unavailable.json"), status=503)
+    assert (error.kind, error.status) == (ErrorKind.TRANSIENT, 503)
 
 
 def test_malformed_json_is_transient(httpserver):
-    httpserver.expect_request(f"/2/users/{USER_ID}/tweets").respond_with_data("<html>upstream", content_type="application/json")
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).fetch_posts()
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    malformed_json_error(httpserver, f"/2/users/{USER_ID}/tweets", make(httpserver).fetch_posts, body="<html>upstream")
 
 
 def test_timeout_is_transient(httpserver):
-    release = threading.Event()
-
-    def slow(request):
-        release.wait(5)  # answers only after the client gave up
-        return Response("{}", content_type="application/json")
-
-    httpserver.expect_request(f"/2/users/{USER_ID}").respond_with_handler(slow)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver, timeout_s=0.2).account_metrics()
-    assert caught.value.kind == ErrorKind.TRANSIENT
-    assert caught.value.message.startswith("timeout")
-    release.set()
-    wait_for_log(httpserver, 1)  # the late answer must not land in the next test's log
+    timeout_error(httpserver, f"/2/users/{USER_ID}", make(httpserver, timeout_s=0.2).account_metrics)
 
 
 @pytest.mark.parametrize("call", [lambda c: c.fetch_messages(), lambda c: c.send_message("1", "halo")])
 def test_unsupported_methods(httpserver, call):
-    with pytest.raises(ConnectorError) as caught:
-        call(make(httpserver))
-    assert caught.value.kind == ErrorKind.NOT_SUPPORTED
+    assert failure(lambda: call(make(httpserver))).kind == ErrorKind.NOT_SUPPORTED
 
 
 # --- OAuth --------------------------------------------------------------------------------------
@@ -363,9 +310,8 @@ def test_unsupported_methods(httpserver, call):
 def test_authorization_url():
     url = XOAuth().authorization_url(AppConfig(platform="x", client_id="x-client-id"), redirect_uri="https://warta.example/cb",
                                      state="s-1", code_challenge="abc")
-    parts = urlsplit(url)
-    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://x.com/i/oauth2/authorize"
+    base, query = split_url(url)
+    assert base == "https://x.com/i/oauth2/authorize"
     assert query == {"response_type": "code", "client_id": "x-client-id", "redirect_uri": "https://warta.example/cb",
                      "scope": "tweet.read tweet.write tweet.moderate.write users.read media.write offline.access",
                      "state": "s-1", "code_challenge": "abc", "code_challenge_method": "S256"}

@@ -1,42 +1,34 @@
 """Contract tests of the YouTube connector and Google's OAuth against recorded Data API v3 answers."""
 
 import json
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from werkzeug import Response
 
-from warta.channels.connectors.base import (
-    AccountRef,
-    AppConfig,
-    ConnectorContext,
-    Media,
-    OutboundPost,
-    TokenSet,
+from tests.connectors.support import (
+    expect_refresh_and_retry,
+    failure,
+    failure_of,
+    local_app,
+    local_context,
+    malformed_json_error,
+    recorded_for,
+    split_url,
+    timeout_error,
+    two_pages,
 )
+from warta.channels.connectors.base import AppConfig, Media, OutboundPost, TokenSet
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.channels.connectors.youtube.client import until_quota_reset
 from warta.channels.connectors.youtube.connector import YouTubeConnector
 from warta.channels.connectors.youtube.oauth import GoogleOAuth
 
-RECORDED = Path(__file__).parent / "recorded" / "youtube"
+recorded = recorded_for("youtube")
 CHANNEL = "UCq3Ci-h945sbEYXpVlw7rJg"
 UPLOAD_PATH = "/upload/youtube/v3/videos"
 KIB = 1024
-
-
-def wait_for_log(httpserver, count: int, timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while len(httpserver.log) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
-def recorded(name: str):
-    return json.loads((RECORDED / name).read_text())
 
 
 def json_response(name: str, status: int = 200, headers=None) -> Response:
@@ -44,16 +36,13 @@ def json_response(name: str, status: int = 200, headers=None) -> Response:
 
 
 def app_config(httpserver, **extra) -> AppConfig:
-    return AppConfig(platform="youtube", client_id="g-client.apps.googleusercontent.com", client_secret="g-secret",
-                     base_url=httpserver.url_for(""), extra=extra)
+    return local_app(httpserver, "youtube", client_id="g-client.apps.googleusercontent.com", client_secret="g-secret",
+                     extra=extra)
 
 
 def make(httpserver, *, on_auth_expired=None, timeout_s: float = 5.0, **extra) -> YouTubeConnector:
-    context = ConnectorContext(
-        account=AccountRef(platform="youtube", external_id=CHANNEL, handle="@diskominfobogor", key="akun-yt"),
-        app=app_config(httpserver, **extra), tokens=TokenSet(access_token="old-token", refresh_token="r1"),
-        on_auth_expired=on_auth_expired, timeout_s=timeout_s)
-    connector = YouTubeConnector(context)
+    connector = YouTubeConnector(local_context(app_config(httpserver, **extra), CHANNEL, handle="@diskominfobogor",
+                                               key="akun-yt", on_auth_expired=on_auth_expired, timeout_s=timeout_s))
     connector.client.chunk_size = 256 * KIB
     connector.client.retry_delay_s = 0
     return connector
@@ -239,15 +228,10 @@ def playlist_pages(request):
 def test_fetch_posts_pages_through_the_uploads_playlist(httpserver):
     expect_uploads_playlist(httpserver)
     httpserver.expect_request("/youtube/v3/playlistItems", method="GET").respond_with_handler(playlist_pages)
-    connector = make(httpserver)
 
-    first = connector.fetch_posts()
-    second = connector.fetch_posts(cursor=first.next_cursor)
+    first, _ = two_pages(make(httpserver).fetch_posts, first_ids=["Ks-_Mh1QhMc", "dQw4w9WgXcQ"],
+                         cursor="EAAaBlBUOkNBSQ", second_ids=["9bZkp7q19f0"])
 
-    assert [item.external_id for item in first.items] == ["Ks-_Mh1QhMc", "dQw4w9WgXcQ"]
-    assert first.next_cursor == "EAAaBlBUOkNBSQ"
-    assert [item.external_id for item in second.items] == ["9bZkp7q19f0"]
-    assert second.next_cursor == ""
     video = first.items[0]
     assert (video.kind, video.title, video.account_external_id) == ("post", "Sosialisasi Pencegahan DBD", CHANNEL)
     assert video.created_at == datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -314,39 +298,26 @@ def test_video_and_channel_statistics(httpserver):
 
 
 def test_expired_token_is_refreshed_once_and_retried(httpserver):
-    httpserver.expect_request("/youtube/v3/channels", headers={"Authorization": "Bearer old-token"}).respond_with_json(
-        recorded("error_auth.json"), status=401)
-    httpserver.expect_request("/youtube/v3/channels", headers={"Authorization": "Bearer new-token"}).respond_with_json(
-        recorded("channels_statistics.json"))
-    calls = []
-
-    def refreshed():
-        calls.append(1)
-        return TokenSet(access_token="new-token")
+    refreshed = expect_refresh_and_retry(httpserver, "/youtube/v3/channels", recorded("error_auth.json"),
+                                         recorded("channels_statistics.json"))
 
     metrics = make(httpserver, on_auth_expired=refreshed).account_metrics()
 
-    assert calls == [1]
+    assert refreshed.calls == [1]
     assert metrics.followers == 12400
 
 
 def test_rate_limit_uses_retry_after(httpserver):
-    httpserver.expect_request("/youtube/v3/videos").respond_with_json(recorded("error_rate_limit.json"), status=429,
-                                                                      headers={"Retry-After": "30"})
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).post_metrics(("Ks-_Mh1QhMc",))
-    assert caught.value.kind == ErrorKind.RATE_LIMITED
-    assert caught.value.retry_after == 30.0
-    assert caught.value.code == "rateLimitExceeded"
+    error = failure_of(httpserver, "/youtube/v3/videos", lambda: make(httpserver).post_metrics(("Ks-_Mh1QhMc",)),
+                       json_body=recorded("error_rate_limit.json"), status=429, headers={"Retry-After": "30"})
+    assert (error.kind, error.retry_after, error.code) == (ErrorKind.RATE_LIMITED, 30.0, "rateLimitExceeded")
 
 
 def test_quota_exceeded_waits_for_midnight_pacific(httpserver):
-    httpserver.expect_request("/youtube/v3/videos").respond_with_json(recorded("error_quota.json"), status=403)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).post_metrics(("Ks-_Mh1QhMc",))
-    assert caught.value.kind == ErrorKind.RATE_LIMITED
-    assert caught.value.code == "quotaExceeded"
-    assert abs(caught.value.retry_after - until_quota_reset()) < 5
+    error = failure_of(httpserver, "/youtube/v3/videos", lambda: make(httpserver).post_metrics(("Ks-_Mh1QhMc",)),
+                       json_body=recorded("error_quota.json"), status=403)
+    assert (error.kind, error.code) == (ErrorKind.RATE_LIMITED, "quotaExceeded")
+    assert abs(error.retry_after - until_quota_reset()) < 5
 
 
 def test_until_quota_reset():
@@ -355,33 +326,18 @@ def test_until_quota_reset():
 
 
 def test_backend_error_is_transient(httpserver):
-    httpserver.expect_request("/youtube/v3/commentThreads").respond_with_json(recorded("error_backend.json"), status=503)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).fetch_comments("Ks-_Mh1QhMc")
-    assert caught.value.kind == ErrorKind.TRANSIENT
-    assert caught.value.code == "backendError"
+    error = failure_of(httpserver, "/youtube/v3/commentThreads", lambda: make(httpserver).fetch_comments("Ks-_Mh1QhMc"),
+                       json_body=recorded("error_backend.json"), status=503)
+    assert (error.kind, error.code) == (ErrorKind.TRANSIENT, "backendError")
 
 
 def test_malformed_json_is_transient(httpserver):
-    httpserver.expect_request("/youtube/v3/videos").respond_with_data('{"items": [', content_type="application/json")
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver).post_metrics(("Ks-_Mh1QhMc",))
-    assert caught.value.kind == ErrorKind.TRANSIENT
+    malformed_json_error(httpserver, "/youtube/v3/videos", lambda: make(httpserver).post_metrics(("Ks-_Mh1QhMc",)),
+                         body='{"items": [')
 
 
 def test_timeout_is_transient(httpserver):
-    release = threading.Event()
-
-    def slow(request):
-        release.wait(5)  # answers only after the client gave up
-        return json_response("channels_statistics.json")
-
-    httpserver.expect_request("/youtube/v3/channels").respond_with_handler(slow)
-    with pytest.raises(ConnectorError) as caught:
-        make(httpserver, timeout_s=0.2).account_metrics()
-    assert caught.value.kind == ErrorKind.TRANSIENT
-    release.set()
-    wait_for_log(httpserver, 1)  # the late answer must not land in the next test's log
+    timeout_error(httpserver, "/youtube/v3/channels", make(httpserver, timeout_s=0.2).account_metrics)
 
 
 @pytest.mark.parametrize("call", [
@@ -389,9 +345,7 @@ def test_timeout_is_transient(httpserver):
     lambda c: c.send_message("x", "halo"),
 ])
 def test_unsupported_methods(httpserver, call):
-    with pytest.raises(ConnectorError) as caught:
-        call(make(httpserver))
-    assert caught.value.kind == ErrorKind.NOT_SUPPORTED
+    assert failure(lambda: call(make(httpserver))).kind == ErrorKind.NOT_SUPPORTED
 
 
 # --- OAuth --------------------------------------------------------------------------------------
@@ -400,9 +354,8 @@ def test_unsupported_methods(httpserver, call):
 def test_authorization_url():
     url = GoogleOAuth().authorization_url(AppConfig(platform="youtube", client_id="g-client"),
                                           redirect_uri="https://warta.example/cb", state="s-1", code_challenge="abc")
-    parts = urlsplit(url)
-    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://accounts.google.com/o/oauth2/v2/auth"
+    base, query = split_url(url)
+    assert base == "https://accounts.google.com/o/oauth2/v2/auth"
     assert query["access_type"] == "offline"
     assert query["prompt"] == "consent"
     assert query["code_challenge_method"] == "S256"

@@ -9,14 +9,17 @@ they take a :class:`ConnectorContext` and return the dataclasses below. Times ar
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 
 if TYPE_CHECKING:
+    import httpx
+
+    from warta.channels.connectors.http import ApiClient
     from warta.channels.ratelimit import RateLimiter
 
 
@@ -240,14 +243,27 @@ class Connector(Protocol):
 
 
 class BaseConnector:
-    """Defaults for a connector: everything not supported, until a subclass says otherwise."""
+    """Defaults for a connector: everything not supported, until a subclass says otherwise.
+
+    A connector that talks HTTP through its platform's :class:`~.http.ApiClient` subclass names
+    it in ``client_class``: the constructor then opens ``self.client`` for the context (tests
+    pass an httpx ``transport``), and ``rate_limit`` defaults to the client's published limit.
+    """
 
     platform: ClassVar[str] = ""
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
     rate_limit: ClassVar[tuple[int, int]] = (60, 60)
+    client_class: ClassVar[type[ApiClient] | None] = None
 
-    def __init__(self, context: ConnectorContext) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.client_class is not None and "rate_limit" not in cls.__dict__:
+            cls.rate_limit = cls.client_class.rate_limit
+
+    def __init__(self, context: ConnectorContext, *, transport: httpx.BaseTransport | None = None) -> None:
         self.context = context
+        if self.client_class is not None:
+            self.client = self.client_class(context, transport=transport)
 
     def _unsupported(self, what: str):
         raise ConnectorError(ErrorKind.NOT_SUPPORTED, f"{self.platform}: {what} is not supported")
@@ -287,6 +303,30 @@ class BaseConnector:
 
     def send_message(self, to_external_id: str, text: str) -> PublishResult:
         self._unsupported("send_message")
+
+
+# --- small helpers shared by connectors ---------------------------------------------------------
+
+
+def iso_time(value: str | None) -> datetime:
+    """Parse an ISO 8601 timestamp (``2024-05-01T03:04:05Z``) as aware UTC; now when absent."""
+    if not value:
+        return datetime.now(UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def items_since(items: Iterable[InboundItem], since: datetime | None) -> tuple[tuple[InboundItem, ...], bool]:
+    """Keep the items created at or after ``since`` (all of them when None); also say whether
+    one was older, so that newest-first paging can stop there."""
+    kept = tuple(item for item in items if since is None or item.created_at >= since)
+    return kept, since is not None and any(item.created_at < since for item in items)
+
+
+def text_with_link(text: str, link: str, *, separator: str = "\n") -> str:
+    """``text`` with ``link`` after it (on its own line), unless the text already carries it."""
+    if not link or link in text:
+        return text
+    return f"{text}{separator}{link}" if text else link
 
 
 # --- connecting an account ----------------------------------------------------------------------

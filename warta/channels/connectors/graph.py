@@ -13,15 +13,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import httpx
 
+from warta.channels.connectors.base import PublishResult
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.http import ApiClient, retry_after_seconds
+from warta.channels.connectors.http import ApiClient, error_kind, retry_after_seconds
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_VERSION = "v21.0"
 DEFAULT_BASE_URL = "https://graph.facebook.com"
@@ -36,6 +41,12 @@ TRANSIENT_CODES = frozenset({1, 2, 9007})
 PUBLISH_CAP = (9, 2207042)
 # When Meta throttles without saying for how long, wait this long (its windows roll over an hour).
 DEFAULT_RETRY_AFTER_S = 300.0
+GRAPH_MESSAGES = {
+    ErrorKind.RATE_LIMITED: "Graph API rate limit reached",
+    ErrorKind.AUTH_EXPIRED: "Meta access token expired or revoked",
+    ErrorKind.TRANSIENT: "temporary Graph API error",
+    ErrorKind.PERMANENT: "Graph API refused the request",
+}
 USAGE_HEADERS = ("x-app-usage", "x-page-usage", "x-ad-account-usage")
 # Query parameters never carried inside an opaque paging cursor.
 _SECRET_PARAMS = frozenset({"access_token", "appsecret_proof", "client_secret"})
@@ -134,20 +145,15 @@ def graph_error(response: httpx.Response | None, payload: Any, *, status: int | 
     if subcode:
         code_text = f"{code_text}/{subcode}"
 
-    def make(kind: ErrorKind, message: str, retry_after: float | None = None) -> ConnectorError:
-        return ConnectorError(kind, message, platform_message=platform_message, status=status, code=code_text,
-                              retry_after=retry_after)
-
     if (code, subcode) == PUBLISH_CAP:
-        return make(ErrorKind.RATE_LIMITED, "Instagram daily publishing limit reached", 3600.0)
-    if status == 429 or code in RATE_LIMIT_CODES:
-        return make(ErrorKind.RATE_LIMITED, "Graph API rate limit reached",
-                    usage_retry_after(headers) or DEFAULT_RETRY_AFTER_S)
-    if code in AUTH_CODES or (kind_name == "OAuthException" and code is None) or status == 401:
-        return make(ErrorKind.AUTH_EXPIRED, "Meta access token expired or revoked")
-    if error.get("is_transient") is True or code in TRANSIENT_CODES or (status is not None and status >= 500):
-        return make(ErrorKind.TRANSIENT, "temporary Graph API error")
-    return make(ErrorKind.PERMANENT, "Graph API refused the request")
+        return ConnectorError(ErrorKind.RATE_LIMITED, "Instagram daily publishing limit reached",
+                              platform_message=platform_message, status=status, code=code_text, retry_after=3600.0)
+    kind = error_kind(status, rate_limited=code in RATE_LIMIT_CODES,
+                      auth_expired=code in AUTH_CODES or (kind_name == "OAuthException" and code is None),
+                      transient=error.get("is_transient") is True or code in TRANSIENT_CODES)
+    retry_after = (usage_retry_after(headers) or DEFAULT_RETRY_AFTER_S) if kind == ErrorKind.RATE_LIMITED else None
+    return ConnectorError(kind, GRAPH_MESSAGES[kind], platform_message=platform_message, status=status,
+                          code=code_text, retry_after=retry_after)
 
 
 class GraphClient(ApiClient):
@@ -213,6 +219,16 @@ class GraphClient(ApiClient):
         data = payload.get("data") or []
         items = [item for item in data if isinstance(item, Mapping)] if isinstance(data, list) else []
         return items, next_cursor(payload.get("paging"))
+
+    def first_comment(self, result: PublishResult, text: str) -> PublishResult:
+        """Comment ``text`` under the just-published ``result``. The post is out whatever
+        happens: a failure is logged and reported in ``notice``, never raised."""
+        try:
+            answer = self.post(self.path(result.external_id, "comments"), data={"message": text})
+        except ConnectorError as exc:
+            logger.warning("%s first comment failed on %s: %s", self.platform, result.external_id, exc.kind)
+            return replace(result, notice=f"first comment failed: {exc.platform_message or exc.message}")
+        return replace(result, first_comment_id=str(answer.get("id") or ""))
 
     def all_pages(self, path: str, *, params: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         """Read every page of an edge (bounded by :attr:`max_pages`)."""

@@ -22,6 +22,15 @@ from warta.channels.connectors.errors import ConnectorError, ErrorKind
 USER_AGENT = "Warta/0.1 (+humas pemerintah)"
 
 
+def http_client(timeout_s: float, *, transport: httpx.BaseTransport | None = None,
+                headers: Mapping[str, str] | None = None, **kwargs: Any) -> httpx.Client:
+    """An httpx client as every connector opens one: a total and a connect timeout, Warta's
+    User-Agent, and redirects never followed on their own."""
+    return httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)),
+                        headers={"User-Agent": USER_AGENT, **(headers or {})}, transport=transport,
+                        follow_redirects=False, **kwargs)
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Read a Retry-After header: seconds, or an HTTP date."""
     if not value:
@@ -35,6 +44,29 @@ def retry_after_seconds(value: str | None) -> float | None:
         return max(0.0, parsed.timestamp() - time.time())
 
 
+# Our words for each kind of refusal (platforms prefix them with their name).
+ERROR_MESSAGES: Mapping[ErrorKind, str] = {
+    ErrorKind.RATE_LIMITED: "rate limited",
+    ErrorKind.AUTH_EXPIRED: "token expired or revoked",
+    ErrorKind.TRANSIENT: "platform error",
+    ErrorKind.PERMANENT: "request refused",
+}
+
+
+def error_kind(status: int | None, *, rate_limited: bool = False, auth_expired: bool = False,
+               transient: bool = False) -> ErrorKind:
+    """What a refusal means, in the order every platform reads it: 429 (or the platform's own
+    rate-limit sign), then 401 (or its expired-token sign), then 5xx (or its transient sign);
+    anything else is PERMANENT."""
+    if rate_limited or status == 429:
+        return ErrorKind.RATE_LIMITED
+    if auth_expired or status == 401:
+        return ErrorKind.AUTH_EXPIRED
+    if transient or (status is not None and status >= 500):
+        return ErrorKind.TRANSIENT
+    return ErrorKind.PERMANENT
+
+
 class ApiClient:
     """An HTTP client of one platform API for one account."""
 
@@ -42,18 +74,15 @@ class ApiClient:
     default_base_url: ClassVar[str] = ""
     # (requests, seconds) per account, from the platform's published limits.
     rate_limit: ClassVar[tuple[int, int]] = (60, 60)
+    # Narrower windows per endpoint family (X, YouTube, TikTok), taken on top of ``rate_limit``
+    # by a request that names its ``family``.
+    family_limits: ClassVar[Mapping[str, tuple[int, int]]] = {}
 
     def __init__(self, context: ConnectorContext, *, transport: httpx.BaseTransport | None = None) -> None:
         self.context = context
         self.tokens: TokenSet = context.tokens
         base = (context.app.base_url or self.default_base_url).rstrip("/")
-        self.http = httpx.Client(
-            base_url=base,
-            timeout=httpx.Timeout(context.timeout_s, connect=min(10.0, context.timeout_s)),
-            headers={"User-Agent": USER_AGENT},
-            transport=transport,
-            follow_redirects=False,
-        )
+        self.http = http_client(context.timeout_s, transport=transport, base_url=base)
 
     # --- hooks for subclasses ---------------------------------------------------------------
 
@@ -65,23 +94,30 @@ class ApiClient:
     def map_error(self, response: httpx.Response, payload: Any) -> ConnectorError:
         """Turn a non-2xx answer into a ConnectorError; override to read the platform's body."""
         status = response.status_code
-        message = _payload_message(payload) or response.reason_phrase
-        if status == 429:
-            return ConnectorError(ErrorKind.RATE_LIMITED, "rate limited", platform_message=message, status=status,
-                                  retry_after=retry_after_seconds(response.headers.get("retry-after")))
-        if status == 401:
-            return ConnectorError(ErrorKind.AUTH_EXPIRED, "token expired or revoked", platform_message=message, status=status)
-        if status >= 500:
-            return ConnectorError(ErrorKind.TRANSIENT, "platform error", platform_message=message, status=status)
-        return ConnectorError(ErrorKind.PERMANENT, "request refused", platform_message=message, status=status)
+        kind = error_kind(status)
+        retry_after = retry_after_seconds(response.headers.get("retry-after")) if kind == ErrorKind.RATE_LIMITED else None
+        return ConnectorError(kind, ERROR_MESSAGES[kind], platform_message=_payload_message(payload) or response.reason_phrase,
+                              status=status, retry_after=retry_after)
 
     def check_payload(self, response: httpx.Response, payload: Any) -> None:
         """Raise for a 2xx answer that still carries an error (some APIs do); default: none."""
 
     # --- the request ------------------------------------------------------------------------
 
-    def request(self, method: str, url: str, *, authenticated: bool = True, raw: bool = False, **kwargs: Any) -> Any:
-        """Send one request and return its JSON (or the response when ``raw``)."""
+    def take(self, family: str) -> None:
+        """Take one request from ``family``'s window (when a limiter is set and a family named)."""
+        limiter = self.context.rate_limiter
+        if family and limiter is not None:
+            requests, window = self.family_limits[family]
+            key = self.context.account.key or self.context.account.external_id
+            limiter.acquire(f"{self.platform}:{key}:{family}", limit=requests, window_s=window)
+
+    def request(self, method: str, url: str, *, authenticated: bool = True, raw: bool = False, family: str = "",
+                **kwargs: Any) -> Any:
+        """Send one request and return its JSON (or the response when ``raw``).
+
+        ``family`` names the endpoint family whose window the request also takes from."""
+        self.take(family)
         limiter = self.context.rate_limiter
         if limiter is not None:
             requests, window = self.rate_limit

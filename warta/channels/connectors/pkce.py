@@ -22,7 +22,7 @@ import httpx
 
 from warta.channels.connectors.base import TokenSet
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.http import USER_AGENT
+from warta.channels.connectors.http import http_client
 
 _UNRESERVED = string.ascii_letters + string.digits + "-._~"
 
@@ -67,9 +67,7 @@ def token_request(
     ``data`` are never put in a message.
     """
     try:
-        with httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)),
-                          headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-                          transport=transport, follow_redirects=False) as client:
+        with http_client(timeout_s, transport=transport, headers={"Accept": "application/json"}) as client:
             response = client.post(url, data=dict(data), auth=basic_auth)
     except httpx.TimeoutException:
         raise ConnectorError(ErrorKind.TRANSIENT, f"{platform}: token endpoint timed out") from None

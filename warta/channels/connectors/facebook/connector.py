@@ -6,20 +6,15 @@ discovery) and ``account.external_id`` the Page id.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
-
-import httpx
 
 from warta.channels.connectors.base import (
     AccountMetrics,
     BaseConnector,
     Capability,
-    ConnectorContext,
     InboundItem,
     ItemKind,
     Media,
@@ -31,8 +26,6 @@ from warta.channels.connectors.base import (
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.channels.connectors.facebook.client import FacebookClient
 from warta.channels.connectors.graph import graph_time, insight_value, summary_count
-
-logger = logging.getLogger(__name__)
 
 POST_FIELDS = ("id,message,created_time,permalink_url,full_picture,status_type,shares,"
                "comments.limit(0).summary(true),reactions.limit(0).summary(true)")
@@ -56,11 +49,7 @@ class FacebookConnector(BaseConnector):
         Capability.ACCOUNT_METRICS, Capability.FETCH_COMMENTS, Capability.REPLY, Capability.HIDE_COMMENT,
         Capability.WEBHOOKS,
     })
-    rate_limit: ClassVar[tuple[int, int]] = FacebookClient.rate_limit
-
-    def __init__(self, context: ConnectorContext, *, transport: httpx.BaseTransport | None = None) -> None:
-        super().__init__(context)
-        self.client = FacebookClient(context, transport=transport)
+    client_class = FacebookClient
 
     @property
     def page_id(self) -> str:
@@ -102,7 +91,7 @@ class FacebookConnector(BaseConnector):
         result = PublishResult(external_id=external_id, url=facebook_url(external_id),
                                published_at=datetime.now(UTC), status=status)
         if post.first_comment:
-            result = self._first_comment(result, post.first_comment)
+            result = self.client.first_comment(result, post.first_comment)
         return result
 
     def _upload(self, edge: str, media: Media, fields: Mapping[str, str]) -> Mapping[str, Any]:
@@ -119,14 +108,6 @@ class FacebookConnector(BaseConnector):
         with path.open("rb") as handle:
             return self.client.post(self.client.path(self.page_id, edge), data=data,
                                     files={"source": (path.name, handle, media.mime_type)})
-
-    def _first_comment(self, result: PublishResult, text: str) -> PublishResult:
-        try:
-            answer = self.client.post(self.client.path(result.external_id, "comments"), data={"message": text})
-        except ConnectorError as exc:  # the post is out: report, never fail the publication
-            logger.warning("facebook first comment failed on %s: %s", result.external_id, exc.kind)
-            return replace(result, notice=f"first comment failed: {exc.platform_message or exc.message}")
-        return replace(result, first_comment_id=str(answer.get("id") or ""))
 
     def video_status(self, video_id: str) -> str:
         """Return Facebook's processing state of an uploaded video: ready, processing or error."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -54,7 +53,7 @@ class InstagramConnector(BaseConnector):
         Capability.POST_METRICS, Capability.ACCOUNT_METRICS, Capability.FETCH_COMMENTS, Capability.REPLY,
         Capability.HIDE_COMMENT, Capability.FETCH_MENTIONS, Capability.WEBHOOKS,
     })
-    rate_limit: ClassVar[tuple[int, int]] = InstagramClient.rate_limit
+    client_class = InstagramClient
     # A video container is checked this many times, this far apart, before publishing gives
     # up for now and answers status "processing" (the scheduler then calls publish_resume).
     poll_attempts: ClassVar[int] = 5
@@ -62,8 +61,7 @@ class InstagramConnector(BaseConnector):
 
     def __init__(self, context: ConnectorContext, *, transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
-        super().__init__(context)
-        self.client = InstagramClient(context, transport=transport)
+        super().__init__(context, transport=transport)
         self.sleep = sleep
 
     @property
@@ -112,14 +110,7 @@ class InstagramConnector(BaseConnector):
         if not media_id:
             raise ConnectorError(ErrorKind.TRANSIENT, "instagram: media_publish answered without an id")
         result = PublishResult(external_id=media_id, url=self._permalink(media_id), published_at=datetime.now(UTC))
-        if first_comment:
-            try:
-                comment = self.client.post(self.client.path(media_id, "comments"), data={"message": first_comment})
-                result = replace(result, first_comment_id=str(comment.get("id") or ""))
-            except ConnectorError as exc:  # the post is out: report, never fail the publication
-                logger.warning("instagram first comment failed on %s: %s", media_id, exc.kind)
-                result = replace(result, notice=f"first comment failed: {exc.platform_message or exc.message}")
-        return result
+        return self.client.first_comment(result, first_comment) if first_comment else result
 
     def _container(self, media: Media, *, caption: str = "", carousel_item: bool = False) -> str:
         data: dict[str, str] = {}

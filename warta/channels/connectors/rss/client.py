@@ -18,7 +18,7 @@ import httpx
 from django.utils.translation import gettext as _
 
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.http import USER_AGENT, retry_after_seconds
+from warta.channels.connectors.http import http_client, retry_after_seconds
 from warta.channels.connectors.netguard import AllowList, GuardedTransport, url_check
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -52,14 +52,13 @@ def feed_fetch(url: str, *, allow: Sequence[str] | AllowList = (), timeout_s: fl
     """GET a feed, conditionally when ``etag``/``modified`` are given; raise ConnectorError for
     every failure (refused address, unreachable, HTTP error, too big, too many redirects)."""
     allow_list = allow if isinstance(allow, AllowList) else AllowList.parse(allow)
-    headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
+    headers = {"Accept": ACCEPT}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
-    with httpx.Client(transport=transport or GuardedTransport(allow=allow_list), trust_env=False,
-                      follow_redirects=False, headers=headers,
-                      timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s))) as client:
+    with http_client(timeout_s, transport=transport or GuardedTransport(allow=allow_list), headers=headers,
+                     trust_env=False) as client:
         current = url.strip()
         for _hop in range(MAX_REDIRECTS + 1):
             url_check(current, allow=allow_list)

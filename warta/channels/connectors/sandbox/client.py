@@ -9,7 +9,12 @@ import httpx
 
 from warta.channels.connectors.base import Platform
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.http import ApiClient, retry_after_seconds
+from warta.channels.connectors.http import (
+    ERROR_MESSAGES,
+    ApiClient,
+    error_kind,
+    retry_after_seconds,
+)
 
 AUTH_CODES = {"invalid_token", "token_expired"}
 
@@ -42,17 +47,10 @@ class SandboxClient(ApiClient):
         code = str(error.get("code", "")) if isinstance(error, dict) else ""
         message = str(error.get("message", "")) if isinstance(error, dict) else response.reason_phrase
         status = response.status_code
-        if status == 429 or code == "rate_limited":
-            return ConnectorError(ErrorKind.RATE_LIMITED, "rate limited", platform_message=message, status=status,
-                                  code=code, retry_after=retry_after_seconds(response.headers.get("retry-after")))
-        if status == 401 or code in AUTH_CODES:
-            return ConnectorError(ErrorKind.AUTH_EXPIRED, "token expired or revoked", platform_message=message,
-                                  status=status, code=code)
-        if status >= 500:
-            return ConnectorError(ErrorKind.TRANSIENT, "platform error", platform_message=message, status=status,
-                                  code=code)
-        return ConnectorError(ErrorKind.PERMANENT, "request refused", platform_message=message, status=status,
-                              code=code)
+        kind = error_kind(status, rate_limited=code == "rate_limited", auth_expired=code in AUTH_CODES)
+        retry_after = retry_after_seconds(response.headers.get("retry-after")) if kind == ErrorKind.RATE_LIMITED else None
+        return ConnectorError(kind, ERROR_MESSAGES[kind], platform_message=message, status=status, code=code,
+                              retry_after=retry_after)
 
     def check_payload(self, response: httpx.Response, payload: Any) -> None:
         if not isinstance(payload, dict):

@@ -10,7 +10,6 @@ from warta.channels.connectors.base import (
     AccountMetrics,
     BaseConnector,
     Capability,
-    ConnectorContext,
     InboundItem,
     ItemKind,
     OutboundPost,
@@ -18,15 +17,10 @@ from warta.channels.connectors.base import (
     Platform,
     PostMetrics,
     PublishResult,
+    iso_time,
 )
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.channels.connectors.sandbox.client import SandboxClient
-
-
-def _time(value: str | None) -> datetime:
-    if not value:
-        return datetime.now(UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 class SandboxConnector(BaseConnector):
@@ -37,12 +31,8 @@ class SandboxConnector(BaseConnector):
         Capability.FETCH_COMMENTS, Capability.REPLY, Capability.HIDE_COMMENT, Capability.FETCH_MENTIONS,
         Capability.SEARCH, Capability.DIRECT_MESSAGES,
     })
-    rate_limit: ClassVar[tuple[int, int]] = (300, 900)
+    client_class = SandboxClient
     page_size: ClassVar[int] = 100
-
-    def __init__(self, context: ConnectorContext, *, transport=None) -> None:
-        super().__init__(context)
-        self.client = SandboxClient(context, transport=transport)
 
     @property
     def account_id(self) -> str:
@@ -58,7 +48,7 @@ class SandboxConnector(BaseConnector):
             extra["quote_of_id"] = str(data["quote_of_id"])
         return InboundItem(
             platform=Platform.SANDBOX, external_id=str(data["id"]), kind=kind, text=str(data.get("text", "")),
-            created_at=_time(data.get("created_at")), url=str(data.get("url") or ""),
+            created_at=iso_time(data.get("created_at")), url=str(data.get("url") or ""),
             account_external_id=self.account_id, author_external_id=str(author.get("id", "")),
             author_handle=str(author.get("handle", "")), author_name=str(author.get("display_name", "")),
             parent_external_id=str(data.get("parent_id") or ""), thread_external_id=str(data.get("root_id") or ""),
@@ -71,7 +61,7 @@ class SandboxConnector(BaseConnector):
         outgoing = str(sender.get("id", "")) == self.account_id
         return InboundItem(
             platform=Platform.SANDBOX, external_id=f"dm:{data['id']}", kind=ItemKind.MESSAGE,
-            text=str(data.get("text", "")), created_at=_time(data.get("created_at")),
+            text=str(data.get("text", "")), created_at=iso_time(data.get("created_at")),
             account_external_id=self.account_id, author_external_id=str(sender.get("id", "")),
             author_handle=str(sender.get("handle", "")), author_name=str(sender.get("display_name", "")),
             language="id", extra={"direction": "outgoing" if outgoing else "incoming"},
@@ -92,7 +82,7 @@ class SandboxConnector(BaseConnector):
 
     def _result(self, payload: dict[str, Any]) -> PublishResult:
         return PublishResult(external_id=str(payload["id"]), url=str(payload.get("url") or ""),
-                             published_at=_time(payload.get("created_at")))
+                             published_at=iso_time(payload.get("created_at")))
 
     # --- publishing -------------------------------------------------------------------------------
 
@@ -126,7 +116,7 @@ class SandboxConnector(BaseConnector):
 
     def send_message(self, to_external_id: str, text: str) -> PublishResult:
         payload = self.client.post("/messages", json={"to": to_external_id, "text": text})
-        return PublishResult(external_id=f"dm:{payload['id']}", published_at=_time(payload.get("created_at")))
+        return PublishResult(external_id=f"dm:{payload['id']}", published_at=iso_time(payload.get("created_at")))
 
     # --- reading ------------------------------------------------------------------------------------
 

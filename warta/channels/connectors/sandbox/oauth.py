@@ -10,7 +10,7 @@ import httpx
 
 from warta.channels.connectors.base import AppConfig, DiscoveredAccount, Platform, TokenSet
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.http import USER_AGENT
+from warta.channels.connectors.http import http_client
 from warta.channels.connectors.sandbox.client import sandbox_base_url, sandbox_root
 
 
@@ -30,8 +30,7 @@ class SandboxOAuth:
         return f"{sandbox_root(app.base_url)}/oauth/authorize?{query}"
 
     def _http(self) -> httpx.Client:
-        return httpx.Client(timeout=httpx.Timeout(self.timeout_s, connect=10.0), headers={"User-Agent": USER_AGENT},
-                            transport=self.transport, follow_redirects=False)
+        return http_client(self.timeout_s, transport=self.transport)
 
     def _token_call(self, app: AppConfig, form: dict[str, str]) -> TokenSet:
         form = dict(form, client_id=app.client_id, client_secret=app.client_secret)

@@ -15,23 +15,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 from django.utils.translation import gettext as _
 
 from warta.channels.connectors.base import (
     AccountMetrics,
     BaseConnector,
     Capability,
-    ConnectorContext,
     InboundItem,
     ItemKind,
     OutboundPost,
     Page,
     Platform,
     PublishResult,
+    text_with_link,
 )
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.telegram.client import ALLOWED_UPDATES, RATE_LIMIT, TelegramClient
+from warta.channels.connectors.telegram.client import ALLOWED_UPDATES, TelegramClient
 from warta.channels.connectors.telegram.mapping import (
     items_from_updates,
     message_key,
@@ -59,11 +58,7 @@ class TelegramConnector(BaseConnector):
         Capability.DIRECT_MESSAGES,
         Capability.WEBHOOKS,
     })
-    rate_limit = RATE_LIMIT
-
-    def __init__(self, context: ConnectorContext, *, transport: httpx.BaseTransport | None = None) -> None:
-        super().__init__(context)
-        self.client = TelegramClient(context, transport=transport)
+    client_class = TelegramClient  # its rate_limit: RATE_LIMIT, per channel
 
     def __repr__(self) -> str:
         return f"TelegramConnector(account={self.context.account.external_id!r})"
@@ -81,17 +76,12 @@ class TelegramConnector(BaseConnector):
             self._unsupported("video")
         if len(post.media) > 1:
             raise ConnectorError(ErrorKind.PERMANENT, _("Telegram: satu kiriman hanya dapat memuat satu foto."))
-        text = post.text.strip()
-        if post.link and post.link not in text:
-            text = f"{text}\n\n{post.link}" if text else post.link
+        text = text_with_link(post.text.strip(), post.link, separator="\n\n")
         if post.media:
             return self._send_photo(text, post.media[0])
         if not text:
             raise ConnectorError(ErrorKind.PERMANENT, _("Teks kiriman kosong."))
-        if len(text) > TEXT_LIMIT:
-            raise ConnectorError(ErrorKind.PERMANENT,
-                                 _("Teks terlalu panjang untuk Telegram (paling banyak %(limit)s karakter).")
-                                 % {"limit": TEXT_LIMIT})
+        _check_length(text)
         return self._result(self.client.call("sendMessage", {"chat_id": self.chat_id, "text": text}))
 
     def _send_photo(self, caption: str, media: Any) -> PublishResult:
@@ -134,10 +124,7 @@ class TelegramConnector(BaseConnector):
         text = text.strip()
         if not text:
             raise ConnectorError(ErrorKind.PERMANENT, _("Teks balasan kosong."))
-        if len(text) > TEXT_LIMIT:
-            raise ConnectorError(ErrorKind.PERMANENT,
-                                 _("Teks terlalu panjang untuk Telegram (paling banyak %(limit)s karakter).")
-                                 % {"limit": TEXT_LIMIT})
+        _check_length(text)
         params: dict[str, Any] = {"chat_id": chat_id, "text": text}
         if reply_to is not None:
             params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
@@ -216,3 +203,10 @@ class TelegramConnector(BaseConnector):
                 return unknown
             return username.lower() == own[1:].lower()
         return chat_id == own
+
+
+def _check_length(text: str) -> None:
+    if len(text) > TEXT_LIMIT:
+        raise ConnectorError(ErrorKind.PERMANENT,
+                             _("Teks terlalu panjang untuk Telegram (paling banyak %(limit)s karakter).")
+                             % {"limit": TEXT_LIMIT})

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import httpx
 
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.http import ApiClient, retry_after_seconds
+from warta.channels.connectors.http import ApiClient, error_kind, retry_after_seconds
 
 AUTH_CODES = frozenset({"access_token_invalid", "token_expired", "access_token_expired"})
 RATE_CODES = frozenset({"rate_limit_exceeded"})
@@ -36,14 +36,6 @@ class TikTokClient(ApiClient):
     rate_limit: ClassVar[tuple[int, int]] = (600, 60)
     family_limits: ClassVar[dict[str, tuple[int, int]]] = FAMILY_LIMITS
 
-    def request(self, method: str, url: str, *, family: str = "", **kwargs: Any) -> Any:
-        limiter = self.context.rate_limiter
-        if family and limiter is not None:
-            requests, window = self.family_limits[family]
-            key = self.context.account.key or self.context.account.external_id
-            limiter.acquire(f"{self.platform}:{key}:{family}", limit=requests, window_s=window)
-        return super().request(method, url, **kwargs)
-
     def map_error(self, response: httpx.Response, payload: Any) -> ConnectorError:
         return tiktok_error(response, payload)
 
@@ -63,12 +55,10 @@ def tiktok_error(response: httpx.Response, payload: Any) -> ConnectorError:
         log_id = str(error.get("log_id") or "")
     message = message or response.reason_phrase
     ours = f"tiktok: {code or status}" + (f" (log_id {log_id})" if log_id else "")
-    if code in RATE_CODES or status == 429:
+    kind = error_kind(status, rate_limited=code in RATE_CODES, auth_expired=code in AUTH_CODES,
+                      transient=code in TRANSIENT_CODES)
+    retry_after = None
+    if kind == ErrorKind.RATE_LIMITED:
         retry_after = retry_after_seconds(response.headers.get("retry-after"))
-        return ConnectorError(ErrorKind.RATE_LIMITED, ours, platform_message=message, status=status, code=code,
-                              retry_after=60.0 if retry_after is None else retry_after)
-    if code in AUTH_CODES or status == 401:
-        return ConnectorError(ErrorKind.AUTH_EXPIRED, ours, platform_message=message, status=status, code=code)
-    if status >= 500 or code in TRANSIENT_CODES:
-        return ConnectorError(ErrorKind.TRANSIENT, ours, platform_message=message, status=status, code=code)
-    return ConnectorError(ErrorKind.PERMANENT, ours, platform_message=message, status=status, code=code)
+        retry_after = 60.0 if retry_after is None else retry_after
+    return ConnectorError(kind, ours, platform_message=message, status=status, code=code, retry_after=retry_after)

@@ -25,7 +25,6 @@ from warta.channels.connectors.base import (
     AccountMetrics,
     BaseConnector,
     Capability,
-    ConnectorContext,
     InboundItem,
     ItemKind,
     Media,
@@ -34,6 +33,8 @@ from warta.channels.connectors.base import (
     Platform,
     PostMetrics,
     PublishResult,
+    items_since,
+    text_with_link,
 )
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.channels.connectors.tiktok.client import TikTokClient
@@ -55,7 +56,7 @@ class TikTokConnector(BaseConnector):
         Capability.POST_METRICS,
         Capability.ACCOUNT_METRICS,
     })
-    rate_limit: ClassVar[tuple[int, int]] = TikTokClient.rate_limit
+    client_class = TikTokClient
 
     # TikTok's chunk rules: files under 5 MB go whole; otherwise chunks of 5-64 MB, the last
     # one taking the remainder (up to 128 MB).
@@ -66,10 +67,6 @@ class TikTokConnector(BaseConnector):
     poll_attempts: int = 3
     poll_interval_s: float = 2.0
     sleep: Callable[[float], None] = staticmethod(time.sleep)
-
-    def __init__(self, context: ConnectorContext, *, transport=None) -> None:
-        super().__init__(context)
-        self.client = TikTokClient(context, transport=transport)
 
     @property
     def audited(self) -> bool:
@@ -91,9 +88,7 @@ class TikTokConnector(BaseConnector):
             raise ConnectorError(ErrorKind.PERMANENT, f"tiktok: the video is longer than {max_duration} s allowed",
                                  code="duration_too_long")
         privacy, notice = self._privacy(info)
-        caption = post.text
-        if post.link and post.link not in caption:
-            caption = f"{caption}\n{post.link}" if caption else post.link
+        caption = text_with_link(post.text, post.link)
         post_info = {
             "title": caption[:CAPTION_MAX],
             "privacy_level": privacy,
@@ -189,16 +184,9 @@ class TikTokConnector(BaseConnector):
         if cursor:
             body["cursor"] = int(cursor)
         data = self.client.post("/v2/video/list/", params={"fields": VIDEO_FIELDS}, json=body, family="display")["data"]
-        items: list[InboundItem] = []
-        reached_since = False
-        for video in data.get("videos") or ():
-            item = self._item(video)
-            if since is not None and item.created_at < since:
-                reached_since = True
-                continue
-            items.append(item)
+        items, reached_since = items_since([self._item(video) for video in data.get("videos") or ()], since)
         more = bool(data.get("has_more")) and not reached_since
-        return Page(items=tuple(items), next_cursor=str(data.get("cursor")) if more and data.get("cursor") is not None else "")
+        return Page(items=items, next_cursor=str(data.get("cursor")) if more and data.get("cursor") is not None else "")
 
     def _item(self, video: Mapping[str, Any]) -> InboundItem:
         metrics = {name: int(video[key]) for key, name in

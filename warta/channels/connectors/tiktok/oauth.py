@@ -5,80 +5,52 @@ compute the challenge with :func:`warta.channels.connectors.pkce.challenge_for`.
 
 from __future__ import annotations
 
-from typing import ClassVar
-from urllib.parse import urlencode
+from typing import Any, ClassVar
 
-from warta.channels.connectors.base import (
-    AccountRef,
-    AppConfig,
-    ConnectorContext,
-    DiscoveredAccount,
-    Platform,
-    TokenSet,
-)
-from warta.channels.connectors.pkce import token_request, token_set
+from warta.channels.connectors.base import AppConfig, DiscoveredAccount, Platform, TokenSet
+from warta.channels.connectors.oauth2 import OAuth2Provider
 from warta.channels.connectors.tiktok.client import TikTokClient
 
 AUTHORIZE_URL = "https://www.tiktok.com/v2/auth/authorize/"
 
 
-class TikTokOAuth:
+class TikTokOAuth(OAuth2Provider):
     platform: ClassVar[str] = Platform.TIKTOK
-    uses_pkce: ClassVar[bool] = True
     pkce_challenge_encoding: ClassVar[str] = "hex"
     # user.info.profile: the username; user.info.stats: follower and video counts.
     default_scopes: ClassVar[tuple[str, ...]] = (
         "user.info.basic", "user.info.profile", "user.info.stats", "video.publish", "video.list",
     )
+    authorize_url: ClassVar[str] = AUTHORIZE_URL
+    client_class = TikTokClient
 
-    def __init__(self, *, transport=None, timeout_s: float = 20.0) -> None:
-        self.transport = transport
-        self.timeout_s = timeout_s
+    def authorization_params(self, app: AppConfig, *, redirect_uri: str, state: str) -> dict[str, str]:
+        return {"client_key": app.client_id, "scope": ",".join(self.default_scopes), "response_type": "code",
+                "redirect_uri": redirect_uri, "state": state}
 
-    def authorization_url(self, app: AppConfig, *, redirect_uri: str, state: str, code_challenge: str) -> str:
-        query = urlencode({
-            "client_key": app.client_id,
-            "scope": ",".join(self.default_scopes),
-            "response_type": "code",
-            "redirect_uri": redirect_uri,
-            "state": state,
-            "code_challenge": code_challenge,
-            "code_challenge_method": "S256",
-        })
-        return f"{app.extra.get('authorize_url') or AUTHORIZE_URL}?{query}"
+    def token_url(self, app: AppConfig) -> str:
+        base = (app.base_url or TikTokClient.default_base_url).rstrip("/")
+        return app.extra.get("token_url") or f"{base}/v2/oauth/token/"
 
-    def exchange_code(self, app: AppConfig, *, code: str, redirect_uri: str, code_verifier: str) -> TokenSet:
-        answer = token_request(self._token_url(app), {
-            "client_key": app.client_id, "client_secret": app.client_secret, "code": code,
-            "grant_type": "authorization_code", "redirect_uri": redirect_uri, "code_verifier": code_verifier,
-        }, platform=Platform.TIKTOK, timeout_s=self.timeout_s, transport=self.transport)
-        return _with_open_id(token_set(answer, None), answer)
+    def token_form(self, app: AppConfig, grant: dict[str, str]) -> dict[str, str]:
+        # In the order of TikTok's documentation: the app's key and secret, then the code (if
+        # any) before the grant type.
+        form = {"client_key": app.client_id, "client_secret": app.client_secret}
+        if "code" in grant:
+            form["code"] = grant["code"]
+        return {**form, **grant}
 
-    def refresh(self, app: AppConfig, tokens: TokenSet) -> TokenSet:
-        answer = token_request(self._token_url(app), {
-            "client_key": app.client_id, "client_secret": app.client_secret,
-            "grant_type": "refresh_token", "refresh_token": tokens.refresh_token,
-        }, platform=Platform.TIKTOK, timeout_s=self.timeout_s, refreshing=True, transport=self.transport)
-        return _with_open_id(token_set(answer, tokens), answer)
+    def tokens_from(self, answer: dict[str, Any], previous: TokenSet | None) -> TokenSet:
+        return _with_open_id(super().tokens_from(answer, previous), answer)
 
     def discover_accounts(self, app: AppConfig, tokens: TokenSet) -> tuple[DiscoveredAccount, ...]:
-        context = ConnectorContext(account=AccountRef(platform=Platform.TIKTOK, external_id=""), app=app,
-                                   tokens=tokens, timeout_s=self.timeout_s)
-        client = TikTokClient(context, transport=self.transport)
-        try:
-            answer = client.get("/v2/user/info/", params={"fields": "open_id,union_id,avatar_url,display_name,username"})
-        finally:
-            client.close()
+        answer = self.api_get(app, tokens, "/v2/user/info/",
+                              params={"fields": "open_id,union_id,avatar_url,display_name,username"})
         user = (answer.get("data") or {}).get("user") or {}
         username = str(user.get("username") or "")
         return (DiscoveredAccount(platform=Platform.TIKTOK, external_id=str(user["open_id"]), handle=username,
                                   display_name=str(user.get("display_name") or ""),
                                   url=f"https://www.tiktok.com/@{username}" if username else ""),)
-
-    @staticmethod
-    def _token_url(app: AppConfig) -> str:
-        base = (app.base_url or TikTokClient.default_base_url).rstrip("/")
-        return app.extra.get("token_url") or f"{base}/v2/oauth/token/"
 
 
 def _with_open_id(tokens: TokenSet, answer: dict) -> TokenSet:

@@ -16,7 +16,12 @@ from typing import Any, ClassVar
 import httpx
 
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.http import ApiClient, retry_after_seconds
+from warta.channels.connectors.http import (
+    ERROR_MESSAGES,
+    ApiClient,
+    error_kind,
+    retry_after_seconds,
+)
 
 DUPLICATE_CONTENT = "duplicate_content"
 
@@ -38,33 +43,16 @@ class XClient(ApiClient):
     rate_limit: ClassVar[tuple[int, int]] = (150, 900)  # ceiling over all families, per account
     family_limits: ClassVar[dict[str, tuple[int, int]]] = FAMILY_LIMITS
 
-    def request(self, method: str, url: str, *, family: str = "", **kwargs: Any) -> Any:
-        """Take one request from the family's window (when a limiter is set), then send it."""
-        limiter = self.context.rate_limiter
-        if family and limiter is not None:
-            requests, window = self.family_limits[family]
-            key = self.context.account.key or self.context.account.external_id
-            limiter.acquire(f"{self.platform}:{key}:{family}", limit=requests, window_s=window)
-        return super().request(method, url, **kwargs)
-
     def map_error(self, response: httpx.Response, payload: Any) -> ConnectorError:
         status = response.status_code
         message = problem_message(payload) or response.reason_phrase
         code = _problem_code(payload)
-        if status == 429:
-            return ConnectorError(ErrorKind.RATE_LIMITED, "x: rate limited", platform_message=message,
-                                  status=status, code=code, retry_after=reset_after(response))
-        if status == 401:
-            return ConnectorError(ErrorKind.AUTH_EXPIRED, "x: token expired or revoked",
-                                  platform_message=message, status=status, code=code)
-        if status >= 500:
-            return ConnectorError(ErrorKind.TRANSIENT, "x: platform error", platform_message=message,
-                                  status=status, code=code)
+        kind = error_kind(status)
         if status == 403 and "duplicate content" in message.lower():
             # A retried post that X already has: the publishing app reconciles it, never resends.
             code = DUPLICATE_CONTENT
-        return ConnectorError(ErrorKind.PERMANENT, "x: request refused", platform_message=message,
-                              status=status, code=code)
+        return ConnectorError(kind, f"x: {ERROR_MESSAGES[kind]}", platform_message=message, status=status, code=code,
+                              retry_after=reset_after(response) if kind == ErrorKind.RATE_LIMITED else None)
 
     def check_payload(self, response: httpx.Response, payload: Any) -> None:
         if isinstance(payload, Mapping) and payload.get("errors") and "data" not in payload and "meta" not in payload:

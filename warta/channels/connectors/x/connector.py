@@ -19,7 +19,6 @@ from warta.channels.connectors.base import (
     AccountMetrics,
     BaseConnector,
     Capability,
-    ConnectorContext,
     InboundItem,
     ItemKind,
     OutboundPost,
@@ -27,6 +26,8 @@ from warta.channels.connectors.base import (
     Platform,
     PostMetrics,
     PublishResult,
+    iso_time,
+    text_with_link,
 )
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.channels.connectors.x.client import XClient
@@ -37,12 +38,6 @@ TWEET_FIELDS = "created_at,public_metrics,conversation_id,in_reply_to_user_id,au
 USER_FIELDS = "username,name"
 MAX_IMAGES = 4
 SEARCH_WINDOW = timedelta(days=7, minutes=-1)
-
-
-def parse_time(value: str | None) -> datetime:
-    if not value:
-        return datetime.now(UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def iso(value: datetime) -> str:
@@ -66,11 +61,7 @@ class XConnector(BaseConnector):
         Capability.FETCH_MENTIONS,
         Capability.SEARCH,
     })
-    rate_limit: ClassVar[tuple[int, int]] = XClient.rate_limit
-
-    def __init__(self, context: ConnectorContext, *, transport=None) -> None:
-        super().__init__(context)
-        self.client = XClient(context, transport=transport)
+    client_class = XClient
 
     @property
     def user_id(self) -> str:
@@ -92,9 +83,7 @@ class XConnector(BaseConnector):
             raise ConnectorError(ErrorKind.NOT_SUPPORTED, "x: only images can be attached (video is not supported)")
         if len(post.media) > MAX_IMAGES:
             raise ConnectorError(ErrorKind.PERMANENT, f"x: at most {MAX_IMAGES} images per post")
-        text = post.text
-        if post.link and post.link not in text:
-            text = f"{text}\n{post.link}" if text else post.link
+        text = text_with_link(post.text, post.link)
         media_ids = [self._upload_image(media.path, media.mime_type) for media in post.media]
         body: dict[str, Any] = {"text": text} if text or not media_ids else {}
         if media_ids:
@@ -139,18 +128,17 @@ class XConnector(BaseConnector):
     # --- reading ------------------------------------------------------------------------------
 
     def fetch_posts(self, *, cursor: str = "", since: datetime | None = None) -> Page[InboundItem]:
-        params = self._list_params(max_results=100, since=since)
-        if cursor:
-            params["pagination_token"] = cursor
-        answer = self.client.get(f"/2/users/{self.user_id}/tweets", params=params, family="timeline")
-        return self._page(answer, ItemKind.POST)
+        return self._timeline("tweets", ItemKind.POST, cursor=cursor, since=since)
 
     def fetch_mentions(self, *, cursor: str = "", since: datetime | None = None) -> Page[InboundItem]:
+        return self._timeline("mentions", ItemKind.MENTION, cursor=cursor, since=since)
+
+    def _timeline(self, edge: str, kind: str, *, cursor: str, since: datetime | None) -> Page[InboundItem]:
         params = self._list_params(max_results=100, since=since)
         if cursor:
             params["pagination_token"] = cursor
-        answer = self.client.get(f"/2/users/{self.user_id}/mentions", params=params, family="timeline")
-        return self._page(answer, ItemKind.MENTION)
+        answer = self.client.get(f"/2/users/{self.user_id}/{edge}", params=params, family="timeline")
+        return self._page(answer, kind)
 
     def search(self, query: str, *, cursor: str = "", since: datetime | None = None) -> Page[InboundItem]:
         return self._search(query, ItemKind.SEARCH_RESULT, cursor=cursor, since=since)
@@ -196,7 +184,7 @@ class XConnector(BaseConnector):
             external_id=tweet_id,
             kind=kind,
             text=str(tweet.get("text") or ""),
-            created_at=parse_time(tweet.get("created_at")),
+            created_at=iso_time(tweet.get("created_at")),
             url=f"https://x.com/{handle}/status/{tweet_id}" if handle else f"https://x.com/i/web/status/{tweet_id}",
             account_external_id=self.user_id,
             author_external_id=author_id,

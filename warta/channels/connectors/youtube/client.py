@@ -20,7 +20,12 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.http import ApiClient, retry_after_seconds
+from warta.channels.connectors.http import (
+    ERROR_MESSAGES,
+    ApiClient,
+    error_kind,
+    retry_after_seconds,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,17 +55,6 @@ class YouTubeClient(ApiClient):
     max_resumes: int = 5
     retry_delay_s: float = 1.0
     sleep: Callable[[float], None] = staticmethod(time.sleep)
-
-    def request(self, method: str, url: str, *, family: str = "", **kwargs: Any) -> Any:
-        self.take(family)
-        return super().request(method, url, **kwargs)
-
-    def take(self, family: str) -> None:
-        limiter = self.context.rate_limiter
-        if family and limiter is not None:
-            requests, window = self.family_limits[family]
-            key = self.context.account.key or self.context.account.external_id
-            limiter.acquire(f"{self.platform}:{key}:{family}", limit=requests, window_s=window)
 
     def map_error(self, response: httpx.Response, payload: Any) -> ConnectorError:
         return google_error(response, payload)
@@ -178,21 +172,16 @@ def google_error(response: httpx.Response, payload: Any) -> ConnectorError:
         reason = next((r for r in reasons if r), "")
     elif isinstance(error, str):  # an OAuth endpoint's {"error": "...", "error_description": "..."}
         reason, message = error, str(payload.get("error_description") or error)
-    message = message or response.reason_phrase
-    if reason in RATE_REASONS or status == 429:
+    kind = error_kind(status, rate_limited=reason in RATE_REASONS, auth_expired=reason in AUTH_REASONS,
+                      transient=reason in TRANSIENT_REASONS)
+    ours, retry_after = f"youtube: {ERROR_MESSAGES[kind]}", None
+    if kind == ErrorKind.RATE_LIMITED:
+        ours = "youtube: quota or rate limit reached"
         retry_after = retry_after_seconds(response.headers.get("retry-after"))
         if retry_after is None:
             retry_after = until_quota_reset() if reason in ("quotaExceeded", "dailyLimitExceeded") else 60.0
-        return ConnectorError(ErrorKind.RATE_LIMITED, "youtube: quota or rate limit reached", platform_message=message,
-                              status=status, code=reason, retry_after=retry_after)
-    if status == 401 or reason in AUTH_REASONS:
-        return ConnectorError(ErrorKind.AUTH_EXPIRED, "youtube: token expired or revoked", platform_message=message,
-                              status=status, code=reason)
-    if status >= 500 or reason in TRANSIENT_REASONS:
-        return ConnectorError(ErrorKind.TRANSIENT, "youtube: platform error", platform_message=message,
-                              status=status, code=reason)
-    return ConnectorError(ErrorKind.PERMANENT, "youtube: request refused", platform_message=message,
-                          status=status, code=reason)
+    return ConnectorError(kind, ours, platform_message=message or response.reason_phrase, status=status, code=reason,
+                          retry_after=retry_after)
 
 
 def until_quota_reset(now: datetime | None = None) -> float:

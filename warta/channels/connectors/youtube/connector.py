@@ -27,6 +27,9 @@ from warta.channels.connectors.base import (
     Platform,
     PostMetrics,
     PublishResult,
+    iso_time,
+    items_since,
+    text_with_link,
 )
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.channels.connectors.youtube.client import YouTubeClient
@@ -36,12 +39,6 @@ logger = logging.getLogger(__name__)
 API = "/youtube/v3"
 TITLE_MAX = 100
 NEWS_AND_POLITICS = "25"
-
-
-def parse_time(value: str | None) -> datetime:
-    if not value:
-        return datetime.now(UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 class YouTubeConnector(BaseConnector):
@@ -57,11 +54,10 @@ class YouTubeConnector(BaseConnector):
         Capability.REPLY,
         Capability.HIDE_COMMENT,
     })
-    rate_limit: ClassVar[tuple[int, int]] = YouTubeClient.rate_limit
+    client_class = YouTubeClient
 
     def __init__(self, context: ConnectorContext, *, transport=None) -> None:
-        super().__init__(context)
-        self.client = YouTubeClient(context, transport=transport)
+        super().__init__(context, transport=transport)
         self._uploads_playlist = ""
 
     @property
@@ -85,9 +81,7 @@ class YouTubeConnector(BaseConnector):
         if len(post.media) > 1:
             raise ConnectorError(ErrorKind.PERMANENT, "youtube: one video per post")
         video = videos[0]
-        description = post.text
-        if post.link and post.link not in description:
-            description = f"{description}\n\n{post.link}" if description else post.link
+        description = text_with_link(post.text, post.link, separator="\n\n")
         first_line = next((line.strip() for line in post.text.splitlines() if line.strip()), "")
         title = post.title.strip() or first_line or video.path.rsplit("/", 1)[-1]
         metadata = {
@@ -102,7 +96,7 @@ class YouTubeConnector(BaseConnector):
         result = PublishResult(
             external_id=video_id,
             url=f"https://www.youtube.com/watch?v={video_id}",
-            published_at=parse_time((answer.get("snippet") or {}).get("publishedAt")),
+            published_at=iso_time((answer.get("snippet") or {}).get("publishedAt")),
             status="published" if upload_status == "processed" else "processing",
         )
         if not post.first_comment:
@@ -132,7 +126,7 @@ class YouTubeConnector(BaseConnector):
         answer = self.client.post(f"{API}/comments", params={"part": "snippet"},
                                   json={"snippet": {"parentId": parent_id, "textOriginal": text}}, family="write")
         snippet = answer.get("snippet") or {}
-        return PublishResult(external_id=str(answer["id"]), published_at=parse_time(snippet.get("publishedAt")))
+        return PublishResult(external_id=str(answer["id"]), published_at=iso_time(snippet.get("publishedAt")))
 
     def delete(self, external_id: str) -> None:
         self.client.request("DELETE", f"{API}/videos", params={"id": external_id}, family="write")
@@ -159,16 +153,8 @@ class YouTubeConnector(BaseConnector):
         if cursor:
             params["pageToken"] = cursor
         answer = self.client.get(f"{API}/playlistItems", params=params, family="read")
-        items: list[InboundItem] = []
-        reached_since = False
-        for entry in answer.get("items") or ():
-            item = self._video_item(entry)
-            if since is not None and item.created_at < since:
-                reached_since = True
-                continue
-            items.append(item)
-        next_cursor = "" if reached_since else str(answer.get("nextPageToken") or "")
-        return Page(items=tuple(items), next_cursor=next_cursor)
+        items, reached_since = items_since([self._video_item(entry) for entry in answer.get("items") or ()], since)
+        return Page(items=items, next_cursor="" if reached_since else str(answer.get("nextPageToken") or ""))
 
     def _video_item(self, entry: Mapping[str, Any]) -> InboundItem:
         snippet = entry.get("snippet") or {}
@@ -182,7 +168,7 @@ class YouTubeConnector(BaseConnector):
             kind=ItemKind.POST,
             text=str(snippet.get("description") or ""),
             title=str(snippet.get("title") or ""),
-            created_at=parse_time(details.get("videoPublishedAt") or snippet.get("publishedAt")),
+            created_at=iso_time(details.get("videoPublishedAt") or snippet.get("publishedAt")),
             url=f"https://www.youtube.com/watch?v={video_id}",
             account_external_id=self.channel_id or str(snippet.get("channelId") or ""),
             author_external_id=str(snippet.get("channelId") or ""),
@@ -221,7 +207,7 @@ class YouTubeConnector(BaseConnector):
             external_id=comment_id,
             kind=ItemKind.COMMENT,
             text=str(snippet.get("textOriginal") or snippet.get("textDisplay") or ""),
-            created_at=parse_time(snippet.get("publishedAt")),
+            created_at=iso_time(snippet.get("publishedAt")),
             url=f"https://www.youtube.com/watch?v={video_id}&lc={comment_id}",
             account_external_id=self.channel_id,
             author_external_id=str((snippet.get("authorChannelId") or {}).get("value") or ""),
