@@ -1,0 +1,1 @@
+"""Model backends: ``linear`` (default, CPU, committed artifacts) and ``transformer`` (ONNX)."""
