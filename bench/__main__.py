@@ -147,6 +147,16 @@ def main() -> int:
     if sandbox.get("sandbox_failed"):
         failures.append(f"sandbox: {sandbox['sandbox_failed']}")
 
+    from bench import language
+
+    print("bench: language", flush=True)
+    try:
+        figures = language.figures(cv=os.environ.get("BENCH_LANGUAGE_CV") == "1")
+        flat.update(figures)
+        print("language: " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
+    except Exception as exc:  # noqa: BLE001 - a failed scenario is reported, the others still run
+        failures.append(f"language: {exc}")
+
     required = [f"{page}_{q}_ms_{db}" for page in PAGES for q in ("p50", "p95") for db in DATABASES]
     for name in required:
         flat.setdefault(name, None)

@@ -253,3 +253,10 @@ LOGGING = {
                 # httpx logs full URLs at INFO, and some platforms put secrets in query strings
                 "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
+
+# Language models: the committed CPU models ("linear") or a local fine-tuned transformer
+# ("transformer": WARTA_TRANSFORMER_DIR/<task>/{model.onnx,tokenizer.json,config.json}).
+WARTA_LANGUAGE_BACKEND = ENV.get("WARTA_LANGUAGE_BACKEND", "linear")
+WARTA_TRANSFORMER_DIR = ENV.get("WARTA_TRANSFORMER_DIR") or None
+if ENV.get("WARTA_LANGUAGE_DATA_DIR"):  # labelled data for `warta language train` (default ../shared/data)
+    WARTA_LANGUAGE_DATA_DIR = ENV["WARTA_LANGUAGE_DATA_DIR"]

@@ -564,7 +564,7 @@ def oauth_complete(*, user, state: str, code: str = "", error: str = "", error_d
     """
     now = now or timezone.now()
     with transaction.atomic():
-        record = OAuthState.objects.select_for_update().select_related("account__unit", "unit").filter(
+        record = OAuthState.objects.select_for_update(of=("self",)).select_related("account__unit", "unit").filter(
             state=state or "-").first()
         if record is None or record.user_id != getattr(user, "pk", None):
             raise ValidationError(_("Tautan persetujuan ini tidak dikenal. Mulai lagi dari halaman akun dengan "
@@ -911,7 +911,7 @@ def connector_for(account: Account, *, purpose: str, actor=None) -> Connector:
 
     def on_auth_expired() -> TokenSet:
         with transaction.atomic():
-            current = Credential.objects.select_for_update().select_related("account__unit") \
+            current = Credential.objects.select_for_update(of=("self",)).select_related("account__unit") \
                 .filter(account=account).first()
             if current is None:
                 raise ConnectorError(ErrorKind.AUTH_EXPIRED, "the credential was removed")
