@@ -10,7 +10,8 @@ def test_warta_help_lists_own_commands_first(tmp_path):
     lines = [line.strip() for line in out.splitlines()]
     assert lines[0].startswith("Perintah Warta")
     own = lines[1:lines.index("")]
-    assert own == ["audit", "demo", "import_regions", "scheduler", "status", "web", "worker"]
+    assert own == ["audit", "channels", "classify", "connectors", "demo", "import_regions", "ingest", "language",
+                   "sandbox", "scheduler", "status", "web", "worker"]
     assert lines.index("migrate") > lines.index("worker")  # Django's commands come after
 
 
