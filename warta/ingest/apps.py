@@ -10,6 +10,6 @@ class IngestConfig(AppConfig):
     def ready(self) -> None:
         from warta.ingest import tasks  # noqa: F401  (registers the periodic fetch schedule)
         from warta.ingest.consumers import consumer_register
-        from warta.ingest.language_consumer import items_offer_for_annotation
+        from warta.ingest.language_consumer import items_label_and_offer
 
-        consumer_register("language.annotation", items_offer_for_annotation)
+        consumer_register("language", items_label_and_offer)

@@ -1,8 +1,9 @@
-"""Offer what citizens write to the language app's annotation queue.
+"""Read what citizens write with the language models, and offer the unsure to analysts.
 
-New comments, mentions, messages and search results are classified for sentiment and message
-type; the ones the models are least sure of wait in each unit's annotation queue, where
-analysts label them (and the unit's labels train its next model).
+New comments, mentions, messages and search results get their sentiment, message type and
+abuse labels (the unit's own retrained model where it has one), stored on the item; the
+ones the models are least sure of wait in each unit's annotation queue, where analysts
+label them (and the unit's labels train its next model).
 """
 
 import logging
@@ -12,17 +13,32 @@ from warta.channels.connectors.base import ItemKind
 
 logger = logging.getLogger(__name__)
 CITIZEN_KINDS = {ItemKind.COMMENT, ItemKind.MENTION, ItemKind.MESSAGE, ItemKind.SEARCH_RESULT}
-TASKS = ("sentiment", "message_type")
+LABEL_TASKS = ("sentiment", "message_type", "abuse")
+QUEUE_TASKS = ("sentiment", "message_type")
 
 
-def items_offer_for_annotation(items: list) -> None:
-    """Ingest consumer: hand citizens' texts, per unit, to ``candidates_offer``."""
-    from warta.language.annotation import candidates_offer
+def _reading(task: str, prediction) -> dict:
+    if task == "abuse":
+        labels = list(prediction.labels or ())
+        return {"labels": labels, "score": round(max((prediction.scores.get(x, 0.0) for x in labels), default=0.0), 3)}
+    return {"label": prediction.label, "score": round(float(prediction.scores.get(prediction.label, 0.0)), 3)}
+
+
+def items_label_and_offer(items: list) -> None:
+    """Ingest consumer: label citizens' texts per unit, then queue the least sure."""
+    from warta.ingest.models import Item
+    from warta.language.annotation import candidates_offer, classify_for_unit
 
     by_unit = defaultdict(list)
     for item in items:
         if item.unit_id and item.kind in CITIZEN_KINDS and item.text.strip():
-            by_unit[item.unit].append(("ingest.item", str(item.pk), item.text))
+            by_unit[item.unit].append(item)
     for unit, rows in by_unit.items():
-        for task in TASKS:
-            candidates_offer(unit=unit, task=task, items=rows)
+        texts = [item.text for item in rows]
+        for task in LABEL_TASKS:
+            for item, prediction in zip(rows, classify_for_unit(unit=unit, task=task, texts=texts), strict=True):
+                item.labels = {**item.labels, task: _reading(task, prediction)}
+        Item.objects.bulk_update(rows, ["labels"])
+        refs = [("ingest.item", str(item.pk), item.text) for item in rows]
+        for task in QUEUE_TASKS:
+            candidates_offer(unit=unit, task=task, items=refs)

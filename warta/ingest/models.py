@@ -61,6 +61,9 @@ class Item(models.Model):
     media_urls = models.JSONField(default=list, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
     extra = models.JSONField(default=dict, blank=True)
+    # The language models' reading of citizens' texts: {"sentiment": {"label", "score"},
+    # "message_type": {…}, "abuse": {"labels": […], "score"}}; set after storage by a consumer.
+    labels = models.JSONField(default=dict, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     deliveries = models.PositiveIntegerField(default=1)

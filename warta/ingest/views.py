@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +27,29 @@ def _querystring(request) -> str:
     return query.urlencode()
 
 
+def _readings(item, *, unit, correct: bool, back: str) -> list[dict]:
+    """The models' labels of one item, named, each with a link to correct it."""
+    from warta.language.annotation import label_name
+    from warta.language.models import Task
+
+    out = []
+    for task in (Task.SENTIMENT, Task.MESSAGE_TYPE, Task.ABUSE):
+        reading = item.labels.get(task)
+        if not reading:
+            continue
+        label = ",".join(reading.get("labels", [])) if task == Task.ABUSE else reading.get("label", "")
+        if task == Task.ABUSE and not label:
+            continue
+        link = ""
+        if correct:
+            link = reverse("language:annotation-correct", args=[unit.uuid]) + "?" + urlencode({
+                "task": task, "text": item.text[:2000], "source_kind": "ingest.item", "source_id": item.pk,
+                "label": label, "predicted_label": label, "predicted_score": reading.get("score", ""), "next": back})
+        out.append({"task": Task(task).label, "label": label_name(label), "score": reading.get("score"),
+                    "correct_url": link})
+    return out
+
+
 @scoped("ingest.view")
 def item_list(request):
     filters = {"kind": request.GET.get("kind", ""), "platform": request.GET.get("platform", ""),
@@ -35,6 +60,10 @@ def item_list(request):
         filters["platform"] = ""
     items = selectors.item_list(scope=request.scope, **filters)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    correct = request.scope.can("annotation.manage")
+    page.object_list = list(page.object_list)  # evaluated once, so the readings stay attached
+    for item in page.object_list:
+        item.readings = _readings(item, unit=request.scope.unit, correct=correct, back=request.get_full_path())
     return render(request, "ingest/item_list.html", {
         "unit": request.scope.unit, "page": page, "filters": filters, "kinds": KIND_CHOICES,
         "platforms": PLATFORM_CHOICES, "querystring": _querystring(request),
