@@ -4,6 +4,7 @@ from tests.url_routes import INSTALL, PERSONAL, PUBLIC, UNIT, Route
 from warta.channels.models import Account, NetworkAllow
 
 ROUTES = {
+    "channels:account-quota": Route(UNIT, objects=("account_uuid",)),
     "channels:media-signed": Route(PUBLIC, extra={"token": "tidak-sah"}),
     "channels:account-list": Route(UNIT),
     "channels:account-export": Route(UNIT),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("u/<uuid:unit_uuid>/akun/ekspor.csv", views.account_export, name="account-export"),
     path("u/<uuid:unit_uuid>/akun/baru/", views.account_create, name="account-create"),
     path("u/<uuid:unit_uuid>/akun/<uuid:account_uuid>/", views.account_detail, name="account-detail"),
+    path("u/<uuid:unit_uuid>/akun/<uuid:account_uuid>/kuota/", views.account_quota, name="account-quota"),
     path("u/<uuid:unit_uuid>/akun/<uuid:account_uuid>/ubah/", views.account_edit, name="account-edit"),
     path("u/<uuid:unit_uuid>/akun/<uuid:account_uuid>/arsip/", views.account_archive, name="account-archive"),
     path("u/<uuid:unit_uuid>/akun/<uuid:account_uuid>/hubungkan/", views.account_connect, name="account-connect"),

@@ -165,7 +165,27 @@ def account_detail(request, account_uuid):
         "credential": credential, "officers": list(account.officers.all().order_by("email")),
         "can_manage": scope.can("account.manage"), "zone": account.unit.zone,
         "is_rss": account.platform == Platform.RSS,
+        "tiktok_unaudited": account.platform == Platform.TIKTOK
+        and str(services.app_config(Platform.TIKTOK).extra.get("audited", "")).lower() != "true",
     })
+
+
+@scoped("account.view")
+def account_quota(request, account_uuid):
+    """Ask Instagram how many of its 24-hour publishing quota the account has used."""
+    scope = request.scope
+    account = selectors.account_get(scope=scope, account_uuid=account_uuid)
+    if account.platform != Platform.INSTAGRAM:
+        raise Http404
+    quota, error = None, ""
+    try:
+        used, limit = services.connector_for(account, purpose="quota", actor=request.user).publishing_quota()
+        quota = {"used": used, "limit": limit, "left": max(0, limit - used)}
+    except services.ConnectorError as exc:
+        services.account_error_record(account, exc)
+        error = services.error_explain(exc)[0]
+    return render(request, "channels/_quota.html", {"unit": scope.unit, "account": account, "quota": quota,
+                                                    "error": error})
 
 
 @require_POST
