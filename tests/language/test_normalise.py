@@ -65,6 +65,12 @@ def test_dataset_masks_and_escaped_emoji():
     assert tokens("lucu \\xf0\\x9f\\x98\\x82") == ["lucu", "_emoji_", "😂"]
 
 
+def test_literal_line_breaks_and_html_entities_are_not_words():
+    # The abuse data writes line breaks as the two characters "\\n" and "&" as "&amp;".
+    assert tokens(r"kafir\ncina &amp; aseng\tlagi") == ["kafir", "cina", "aseng", "lagi"]
+    assert tokens("harga &lt; 5rb") == ["harga", "_num_"]
+
+
 def test_a_run_of_punctuation_counts_as_its_first_mark():
     assert tokens("Kapan diperbaiki???!!! Bagus!!") == ["kapan", "diperbaiki", "?", "bagus", "!"]
 

@@ -11,10 +11,15 @@
 - informal words into formal ones (IndoCollex pairs plus Warta's own list, see
   ``resources/SOURCE.md``): ``gak`` → ``tidak``, ``yg`` → ``yang``.
 
+Scraped tweets carry escapes of their own: literal ``\\n`` / ``\\t`` (two characters) become
+spaces and HTML entities (``&amp;``) are decoded, so they do not turn into the words ``n`` and
+``amp``.
+
 Each distinct raw token is normalised once and cached, so a batch costs about one dictionary
 look-up per token: the normaliser keeps up with the classifiers' throughput.
 """
 
+import html
 import re
 import threading
 from functools import lru_cache
@@ -29,6 +34,8 @@ SPECIAL = frozenset({URL, MENTION, NUMBER, EMOJI, SMILE, SAD})
 _MASKS = re.compile(r"\[USERNAME\]|\bUSER\b|\bURL\b")
 # Emoji written as escaped UTF-8 bytes (``\xf0\x9f\x98\x82``) in one of the datasets.
 _ESCAPED = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
+# Line breaks and tabs written as two characters (``\\n``) in one of the datasets.
+_LITERAL_BREAK = re.compile(r"\\[nrt]")
 _TOKEN = re.compile(
     r"(?:https?://|www\.)\S+"
     r"|[@#][\w.]*\w"
@@ -160,8 +167,12 @@ def _fill(raw: str) -> tuple[str, ...]:
 
 def tokens(text: str) -> list[str]:
     """Return the normalised tokens of ``text`` (see the module docstring)."""
-    if "\\x" in text:
-        text = _ESCAPED.sub(_unescape, text)
+    if "\\" in text:
+        if "\\x" in text:
+            text = _ESCAPED.sub(_unescape, text)
+        text = _LITERAL_BREAK.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
     if "USER" in text or "URL" in text:
         text = _MASKS.sub(lambda m: " @user " if m.group(0) != "URL" else " http://url ", text)
     get = _cache.get
