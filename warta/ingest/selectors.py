@@ -32,15 +32,19 @@ def term_get(*, scope, term_uuid) -> TrackedTerm:
 
 def inbound_summary(*, scope, since) -> dict:
     """Counts for the dashboard: items received since ``since`` by kind, and the latest
-    follower count of each official account in the subtree, summed."""
+    follower count of each official account in the subtree, summed. A subtree without
+    accounts costs one query (items only arrive through an account)."""
     from django.db.models import Count, OuterRef, Subquery
 
     from warta.channels.models import Account
     from warta.ingest.models import AccountMetricSnapshot
 
-    by_kind = dict(Item.objects.for_scope(scope).filter(received_at__gte=since)
+    ids = list(Account.objects.for_scope(scope).active().values_list("pk", flat=True))
+    if not ids:
+        return {"by_kind": {}, "total": 0, "followers": 0}
+    by_kind = dict(Item.objects.filter(account_id__in=ids, received_at__gte=since)
                    .values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     latest = AccountMetricSnapshot.objects.filter(account=OuterRef("pk")).order_by("-observed_at")
-    followers = (Account.objects.for_scope(scope).active()
-                 .annotate(f=Subquery(latest.values("followers")[:1])).values_list("f", flat=True))
-    return {"by_kind": by_kind, "total": sum(by_kind.values()), "followers": sum(f or 0 for f in followers)}
+    followers = Account.objects.filter(pk__in=ids).annotate(f=Subquery(latest.values("followers")[:1]))
+    return {"by_kind": by_kind, "total": sum(by_kind.values()),
+            "followers": sum(f or 0 for f in followers.values_list("f", flat=True))}
