@@ -15,15 +15,13 @@ import logging
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -32,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from warta.core.audit import audit_record
+from warta.core.progress import Progress, progress_clear, progress_read, progress_reporter
 from warta.organisations import tree
 from warta.organisations.models import RegionImport, TimeZoneName, Unit, UnitKind
 
@@ -70,7 +69,6 @@ LOOKUP_CHUNK = 900  # stays under SQLite's 999 bound parameters per query
 SCAN_ABOVE = 5000  # codes to look up beyond which reading every coded unit is cheaper
 MAX_LISTED_ERRORS = 50
 
-Progress = Callable[[int, int], None]
 
 
 class ExistingUnit(NamedTuple):
@@ -607,9 +605,7 @@ def region_import_queue(*, record: RegionImport) -> bool:
         pk=record.pk, status__in=[RegionImport.Status.PREVIEW, RegionImport.Status.FAILED],
     ).update(status=RegionImport.Status.QUEUED, error="", finished_at=None)
     if queued:
-        cache = _progress_cache()
-        if cache is not None:
-            cache.delete(_progress_key(record))
+        progress_clear(_progress_key(record))
         transaction.on_commit(partial(region_import_apply_task.enqueue, record.pk))
     return bool(queued)
 
@@ -618,44 +614,16 @@ def _progress_key(record: RegionImport) -> str:
     return f"organisations:region-import-progress:{record.uuid}"
 
 
-def _progress_cache():
-    """Return the cache progress can be shared through, or None.
-
-    Progress is written inside the import's transaction; a database-backed cache would
-    hold it back until the commit (and on SQLite share its write lock), so only a cache
-    outside the database (Redis in scaled deployments) carries it.
-    """
-    cache = caches["default"]
-    return None if isinstance(cache, DatabaseCache) else cache
-
-
 def region_import_progress_reporter(*, record: RegionImport) -> Progress | None:
     """Return a ``progress`` callback that shares an applying import's progress, if possible."""
-    cache = _progress_cache()
-    if cache is None:
-        return None
-    key = _progress_key(record)
-
-    def report(done: int, total: int) -> None:
-        try:
-            cache.set(key, (done, total), timeout=3600)
-        except Exception:  # progress is a courtesy; never fail an import over it
-            logger.warning("Could not record progress of region import %s", record.pk, exc_info=True)
-
-    return report
+    return progress_reporter(_progress_key(record))
 
 
 def region_import_progress(*, record: RegionImport) -> tuple[int, int] | None:
     """Return (rows done, rows in all) of an applying import, when known."""
-    cache = _progress_cache()
-    if cache is None or record.status != RegionImport.Status.APPLYING:
+    if record.status != RegionImport.Status.APPLYING:
         return None
-    try:
-        value = cache.get(_progress_key(record))
-    except Exception:
-        logger.warning("Could not read progress of region import %s", record.pk, exc_info=True)
-        return None
-    return tuple(value) if value else None
+    return progress_read(_progress_key(record))
 
 
 def region_import_finish(*, record: RegionImport, status: str, summary: dict | None = None, error: str = "") -> None:

@@ -13,14 +13,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -32,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from warta.channels.connectors.base import InboundItem, ItemKind, PostMetrics
 from warta.channels.models import Account
 from warta.core.audit import audit_action_register, audit_record
+from warta.core.progress import Progress, progress_clear, progress_read, progress_reporter
 from warta.ingest import services as ingest_services
 from warta.ingest.exports import mapping as mapping_module
 from warta.ingest.exports.formats import FORMATS, GENERIC, ExportFormat, formats_for
@@ -69,7 +67,6 @@ DATE_ORDERS = ("auto", "mdy", "dmy")
 TIME_ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "UTC")
 
 Status = ExportImport.Status
-Progress = Callable[[int, int], None]
 
 
 class ExportApplyError(Exception):
@@ -362,7 +359,7 @@ def export_import_run(*, import_id: int, reraise: bool = True) -> str:
                 if locked is None or locked.report.get("phase") != "queued":
                     return "skipped"
                 locked.account, locked.unit = record.account, record.unit
-                summary = _write(locked, progress=progress_reporter(record=locked))
+                summary = _write(locked, progress=export_progress_reporter(record=locked))
                 locked.status = Status.DONE
                 locked.applied_at = timezone.now()
                 locked.report = locked.report | {"phase": "done", "applied": summary, "error": []}
@@ -478,45 +475,19 @@ def _progress_key(record: ExportImport) -> str:
     return f"ingest:export-import-progress:{record.uuid}"
 
 
-def _progress_cache():
-    """Return a cache outside the database, or None (see the region import: a database cache
-    would hold progress back until the import's own transaction commits)."""
-    cache = caches["default"]
-    return None if isinstance(cache, DatabaseCache) else cache
-
-
 def _progress_clear(record: ExportImport) -> None:
-    cache = _progress_cache()
-    if cache is not None:
-        cache.delete(_progress_key(record))
+    progress_clear(_progress_key(record))
 
 
-def progress_reporter(*, record: ExportImport) -> Progress | None:
-    cache = _progress_cache()
-    if cache is None:
-        return None
-    key = _progress_key(record)
-
-    def report(done: int, total: int) -> None:
-        try:
-            cache.set(key, (done, total), timeout=3600)
-        except Exception:  # progress is a courtesy; never fail an import over it
-            logger.warning("Could not record progress of export import %s", record.pk, exc_info=True)
-
-    return report
+def export_progress_reporter(*, record: ExportImport) -> Progress | None:
+    return progress_reporter(_progress_key(record))
 
 
 def export_import_progress(*, record: ExportImport) -> tuple[int, int] | None:
     """Return (posts done, posts in all) of an applying import, when known."""
-    cache = _progress_cache()
-    if cache is None or record.status != Status.APPLYING:
+    if record.status != Status.APPLYING:
         return None
-    try:
-        value = cache.get(_progress_key(record))
-    except Exception:
-        logger.warning("Could not read progress of export import %s", record.pk, exc_info=True)
-        return None
-    return tuple(value) if value else None
+    return progress_read(_progress_key(record))
 
 
 # --- reads (take the acting scope) --------------------------------------------------------
