@@ -99,3 +99,25 @@ def test_deny_sends_access_denied(admin_client, world, app_client):
     response = admin_client.post("/sandbox/oauth/authorize", {**params, "deny": "1"})
     assert parse_qs(urlsplit(response["Location"]).query) == {"error": ["access_denied"], "state": ["s2"]}
     assert AuthorizationCode.objects.count() == 0
+
+
+def test_a_non_admin_cannot_obtain_the_admin_scope(admin_client, client, world, app_client):
+    params = {"response_type": "code", "client_id": app_client.client_id, "redirect_uri": REDIRECT,
+              "state": "st-1", "code_challenge": pkce_challenge(VERIFIER), "code_challenge_method": "S256",
+              "scope": "publish admin read"}
+    response = admin_client.post("/sandbox/oauth/authorize", {**params, "account": world.humas.pk})
+    code = parse_qs(urlsplit(response["Location"]).query)["code"][0]
+    body = _token(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT,
+                  code_verifier=VERIFIER).json()
+    assert body["scope"] == "publish read"
+    started = client.post("/sandbox/api/scenarios/banjir-bogor/start", HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
+    assert started.status_code == 403
+
+
+def test_a_non_numeric_account_is_refused_without_an_error_page(admin_client, world, app_client):
+    params = {"response_type": "code", "client_id": app_client.client_id, "redirect_uri": REDIRECT,
+              "state": "st-1", "code_challenge": pkce_challenge(VERIFIER), "code_challenge_method": "S256"}
+    response = admin_client.post("/sandbox/oauth/authorize", {**params, "account": "abc"})
+    assert response.status_code == 200
+    assert "Pilih akun resmi yang akan dihubungkan." in response.content.decode()
+    assert AuthorizationCode.objects.count() == 0

@@ -275,6 +275,8 @@ def authorization_code_issue(*, client: AppClient, account: SandboxAccount, user
         raise SandboxError("invalid_redirect_uri", _("Alamat pengalihan tidak terdaftar untuk aplikasi ini."))
     if not re.fullmatch(r"[A-Za-z0-9_-]{43,128}", code_challenge or ""):
         raise SandboxError("invalid_request", _("Tantangan PKCE (S256) tidak sah."))
+    if not getattr(user, "is_superuser", False):  # the "admin" scope starts and stops scenarios
+        scope = " ".join(s for s in scope.split() if s != "admin")
     raw = secrets.token_urlsafe(32)
     AuthorizationCode.objects.create(code_hash=token_hash(raw), client=client, account=account,
                                      user=user if getattr(user, "pk", None) else None, redirect_uri=redirect_uri,

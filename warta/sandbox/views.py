@@ -83,7 +83,8 @@ def oauth_authorize(request):
     if request.method == "POST":
         if "deny" in request.POST:
             return HttpResponseRedirect(f"{redirect_uri}?{urlencode({'error': 'access_denied', 'state': state})}")
-        account = officials.filter(pk=request.POST.get("account") or 0).first()
+        account_id = request.POST.get("account", "")
+        account = officials.filter(pk=int(account_id)).first() if account_id.isdigit() else None
         if account is None:
             messages.error(request, _("Pilih akun resmi yang akan dihubungkan."))
         else:
