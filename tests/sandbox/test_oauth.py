@@ -44,6 +44,10 @@ def test_a_wrong_verifier_is_refused_and_no_token_is_issued(admin_client, client
     assert response.status_code == 400
     assert response.json() == {"error": "invalid_grant", "error_description": "Verifier PKCE tidak cocok."}
     assert AccessToken.objects.count() == 0
+    # the code died with the wrong guess: the right verifier cannot use it afterwards
+    retry = _token(client, grant_type="authorization_code", code=code, redirect_uri=REDIRECT, code_verifier=VERIFIER)
+    assert retry.json()["error_description"] == "Kode otorisasi sudah pernah dipakai."
+    assert AccessToken.objects.count() == 0
 
 
 def test_a_code_is_used_once(admin_client, client, world, app_client):

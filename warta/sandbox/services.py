@@ -301,24 +301,25 @@ def token_issue(*, account: SandboxAccount, client: AppClient | None = None, sco
             "expires_at": (now + access_ttl).isoformat()}
 
 
-@transaction.atomic
 def token_exchange_code(*, client: AppClient, code: str, redirect_uri: str, code_verifier: str) -> dict:
     """Trade a code for tokens. The code is used once: a second use, a wrong verifier or a
-    different redirect URI is refused (and a reused code revokes nothing else, the code is dead)."""
-    row = AuthorizationCode.objects.select_for_update().filter(code_hash=token_hash(code or "")).first()
-    if row is None or row.client_id != client.pk:
-        raise SandboxError("invalid_grant", _("Kode otorisasi tidak dikenal."))
-    if row.used_at is not None:
-        raise SandboxError("invalid_grant", _("Kode otorisasi sudah pernah dipakai."))
-    if row.expires_at <= timezone.now():
-        raise SandboxError("invalid_grant", _("Kode otorisasi sudah kedaluwarsa."))
-    if row.redirect_uri != redirect_uri:
-        raise SandboxError("invalid_grant", _("Alamat pengalihan tidak sama dengan saat otorisasi."))
-    row.used_at = timezone.now()
-    row.save(update_fields=["used_at"])
-    if not code_verifier or not secrets.compare_digest(pkce_challenge(code_verifier), row.code_challenge):
-        raise SandboxError("invalid_grant", _("Verifier PKCE tidak cocok."))
-    return token_issue(account=row.account, client=client, scope=row.scope)
+    different redirect URI is refused (and a reused code revokes nothing else, the code is dead).
+    A wrong verifier kills the code too: its use is committed before the refusal."""
+    with transaction.atomic():
+        row = AuthorizationCode.objects.select_for_update().filter(code_hash=token_hash(code or "")).first()
+        if row is None or row.client_id != client.pk:
+            raise SandboxError("invalid_grant", _("Kode otorisasi tidak dikenal."))
+        if row.used_at is not None:
+            raise SandboxError("invalid_grant", _("Kode otorisasi sudah pernah dipakai."))
+        if row.expires_at <= timezone.now():
+            raise SandboxError("invalid_grant", _("Kode otorisasi sudah kedaluwarsa."))
+        if row.redirect_uri != redirect_uri:
+            raise SandboxError("invalid_grant", _("Alamat pengalihan tidak sama dengan saat otorisasi."))
+        row.used_at = timezone.now()
+        row.save(update_fields=["used_at"])
+        if code_verifier and secrets.compare_digest(pkce_challenge(code_verifier), row.code_challenge):
+            return token_issue(account=row.account, client=client, scope=row.scope)
+    raise SandboxError("invalid_grant", _("Verifier PKCE tidak cocok."))
 
 
 @transaction.atomic
