@@ -107,3 +107,23 @@ def test_platforms_lists_every_platform(api):
 
 def test_without_a_token_it_is_401(client, tree):
     assert_problem(Api(client, None).get("/platforms"), 401)
+
+
+def test_a_nul_character_in_the_list_filters_never_reaches_the_database(api, tree, monkeypatch):
+    # PostgreSQL refuses text with NUL (a 500); the filters drop the character.
+    from warta.channels import selectors
+
+    make_account(tree.kec, platform="x", handle="@cibinong", display_name="Kecamatan Cibinong")
+    seen = {}
+    real = selectors.account_list
+
+    def spy(**kwargs):
+        seen["filters"] = kwargs["filters"]
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "account_list", spy)
+    response = api.get(f"/units/{tree.kab.uuid}/accounts", q="cibi\x00", region="32\x00", platform="x\x00",
+                       kind="\x00", state="\x00")
+    assert response.status_code == 200
+    f = seen["filters"]
+    assert (f.query, f.region, f.platform, f.kind, f.state) == ("cibi", "32", "x", "", "")

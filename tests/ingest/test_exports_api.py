@@ -97,3 +97,17 @@ def test_sibling_gets_404_and_viewer_403(client, tree, viewer, sibling, editor, 
     assert_problem(post_file(client, viewer_raw, tree.kab, youtube, "youtube_table_data.csv"), 403)
     assert ExportImport.objects.count() == 1
     assert Item.objects.count() == 0
+
+
+def test_a_nul_character_in_a_mapping_column_is_never_stored(client, tree, admin):
+    # PostgreSQL's jsonb refuses \u0000 (a 500); no column of a read file holds NUL anyway.
+    account = Account.objects.create(unit=tree.kab, platform="facebook", handle="humasbogorkab")
+    _, raw = make_token(admin, tree.kab)
+    body = post_file(client, raw, tree.kab, account, "kolom_tidak_dikenal.csv").json()
+    path = f"/units/{tree.kab.uuid}/export-imports/{body['uuid']}"
+
+    response = Api(client, raw).put(path + "/mapping", {"mapping": {"post_id": "Nomor\x00",
+                                                                    "published_at": "Tanggal unggah"}})
+
+    assert response.status_code == 200, response.content
+    assert ExportImport.objects.get().mapping == {"post_id": "Nomor", "published_at": "Tanggal unggah"}

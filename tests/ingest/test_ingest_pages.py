@@ -68,3 +68,22 @@ def test_dashboard_counts_inbound_data_and_followers_of_the_subtree(admin_client
 
     response = admin_client.get(reverse("shell:dashboard", args=[tree.kab.uuid]))
     assert response.context["inbound"] == {"by_kind": {"comment": 1, "mention": 1}, "total": 2, "followers": 1250}
+
+
+def test_a_nul_character_in_a_term_or_search_never_reaches_the_database(admin_client, tree, monkeypatch):
+    # PostgreSQL refuses text with NUL (a 500); the pages drop the character.
+    from warta.ingest import selectors
+
+    seen = {}
+    real = selectors.item_list
+
+    def spy(**kwargs):
+        seen["q"] = kwargs["q"]
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "item_list", spy)
+    response = admin_client.get(reverse("ingest:item-list", args=[tree.kab.uuid]), {"q": "jalan\x00rusak"})
+    assert (response.status_code, seen["q"]) == (200, "jalanrusak")
+
+    admin_client.post(reverse("ingest:term-list", args=[tree.kab.uuid]), {"term": "banjir\x00bogor"})
+    assert list(TrackedTerm.objects.values_list("term", flat=True)) == ["banjirbogor"]

@@ -126,3 +126,18 @@ def test_the_ingest_command_reads_json_lines_and_quarantines_broken_ones(account
     assert "disimpan 0, duplikat 2, dikarantina 2" in out
     assert Item.objects.count() == 2
     assert Quarantine.objects.filter(reason__startswith="baris 2").count() == 2
+
+
+def test_nul_characters_never_reach_the_database(account):
+    items_ingest(items=[record(1, text="jalan\x00 rusak", author_handle="wa\x00rga", extra={"note": "a\x00b"})],
+                 source="webhook")
+    stored = Item.objects.get()
+    assert (stored.text, stored.author_handle, stored.extra) == ("jalan rusak", "warga", {"note": "ab"})
+
+
+def test_metrics_refresh_only_the_accounts_own_items(account, tree):
+    other = Account.objects.create(unit=tree.kota, platform="sandbox", handle="humaskotabogor", external_id="acc-2")
+    items_ingest(items=[record(1, kind="post", account_external_id="acc-2", metrics={"likes": 1})], source="fetch")
+    metrics_record(account=account, post_metrics=[PostMetrics(external_id="p1", observed_at=WHEN, values={"likes": 999})])
+    assert Item.objects.get(external_id="p1").account == other
+    assert Item.objects.get(external_id="p1").metrics == {"likes": 1}

@@ -104,3 +104,28 @@ def test_a_verified_body_that_cannot_be_parsed_is_quarantined(client, telegram):
                            headers={"X-Telegram-Bot-Api-Secret-Token": "rahasia-webhook-1"})
     assert response.status_code == 200
     assert Quarantine.objects.get().reason.startswith("webhook telegram")
+
+
+def test_a_signed_meta_body_with_an_impossible_time_is_quarantined_not_a_500(client, meta):
+    # Given a signed delivery whose created_time no clock can hold (JSON allows 1e20)
+    event = json.loads(json.dumps(META_EVENT))
+    event["entry"][0]["changes"][0]["value"]["created_time"] = 1e20
+    body = json.dumps(event).encode()
+
+    # When Meta delivers it
+    response = client.post(reverse("webhooks:meta"), body, content_type="application/json",
+                           headers={"X-Hub-Signature-256": signed(body)})
+
+    # Then it is answered 200 (no endless retries), quarantined, and nothing is stored
+    assert response.status_code == 200
+    assert Quarantine.objects.get().reason.startswith("webhook meta")
+    assert Item.objects.count() == 0
+
+
+def test_a_quarantined_body_keeps_no_nul_character(client, telegram):
+    # PostgreSQL refuses text with NUL: the raw body would fail to be quarantined (a 500, retried for ever)
+    url = reverse("webhooks:telegram", args=[telegram.uuid])
+    response = client.post(url, b"{\x00not json", content_type="application/json",
+                           headers={"X-Telegram-Bot-Api-Secret-Token": "rahasia-webhook-1"})
+    assert response.status_code == 200
+    assert Quarantine.objects.get().payload == "{\ufffdnot json"

@@ -64,8 +64,11 @@ def account_list(request, unit_uuid: UUID, filters: Query[AccountFilterIn], pagi
     """List the official accounts of a unit and every unit below it; ``q`` searches handle and name."""
     scope = unit_scope(request, unit_uuid)
     scope.require("account.view")
-    f = selectors.AccountFilter(query=filters.q.strip(), platform=filters.platform, kind=filters.kind,
-                                region=filters.region.strip(), state=filters.state, archived=filters.archived)
+    def text(value: str) -> str:  # PostgreSQL refuses NUL in text (a 500)
+        return value.replace("\x00", "").strip()
+
+    f = selectors.AccountFilter(query=text(filters.q), platform=text(filters.platform), kind=text(filters.kind),
+                                region=text(filters.region), state=text(filters.state), archived=filters.archived)
     return paginate(selectors.account_list(scope=scope, filters=f).prefetch_related("officers"), paging)
 
 

@@ -3,6 +3,7 @@
 Sections: inbound items (lead); export-file imports (below, if present).
 """
 
+import json
 from uuid import UUID
 
 from django.http import Http404
@@ -10,8 +11,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from warta.channels.models import Account
-from warta.ingest.models import Source
-from warta.ingest.services import items_ingest
+from warta.ingest.models import Item, Source
+from warta.ingest.services import items_ingest, quarantine_record
 from warta.organisations.api import responses, token_scope
 from warta.organisations.roles import Role, permission_register
 from warta.organisations.scope import scope_for_unit
@@ -54,9 +55,35 @@ def ingest_items(request, payload: ItemsIn):
     scope.require("ingest.push")
     if len(payload.items) > 1000:
         raise HttpError(422, "Paling banyak 1.000 butir per permintaan.")
-    report = items_ingest(items=payload.items, source=Source.API, account=account)
+    foreign = _foreign_items(payload.items, account)
+    for index, reason in foreign.items():
+        quarantine_record(payload=json.dumps(payload.items[index], ensure_ascii=False, default=str), reason=reason,
+                          source=Source.API, account=account)
+    kept = [i for i in range(len(payload.items)) if i not in foreign]
+    report = items_ingest(items=[payload.items[i] for i in kept], source=Source.API, account=account)
+    quarantined = sorted([*foreign.items(), *((kept[i], r) for i, r in report.quarantined)])
     return {"stored": report.stored, "duplicates": report.duplicates,
-            "quarantined": [{"index": i, "reason": r} for i, r in report.quarantined]}
+            "quarantined": [{"index": i, "reason": r} for i, r in quarantined]}
+
+
+def _foreign_items(items: list[dict], account) -> dict[int, str]:
+    """Items pushed for ``account`` that would land on, or change, another account's data: a
+    different platform, another account's id or handle, or an item another account holds."""
+    refs = {account.external_id, account.handle} - {""}
+    out: dict[int, str] = {}
+    for index, item in enumerate(items):
+        if item.get("platform") != account.platform:
+            out[index] = f"platform: expected {account.platform!r}, the platform of this account"
+        elif item.get("account_external_id") and str(item.get("account_external_id")) not in refs:
+            out[index] = "account_external_id: names another account"
+    ids = {item["external_id"] for i, item in enumerate(items)
+           if i not in out and isinstance(item.get("external_id"), str)}
+    held = set(Item.objects.filter(platform=account.platform, external_id__in=ids, account__isnull=False)
+               .exclude(account=account).values_list("external_id", flat=True)) if ids else set()
+    for index, item in enumerate(items):
+        if index not in out and isinstance(item.get("external_id"), str) and item["external_id"] in held:
+            out[index] = "external_id: already stored for another account"
+    return out
 
 
 # --- export-file imports (Meta Business Suite, X analytics, YouTube Studio) ------------------
@@ -202,8 +229,10 @@ def export_import_mapping(request, unit_uuid: UUID, import_uuid: UUID, payload: 
     record = export_services.export_import_get(scope=scope, import_uuid=import_uuid)
     options = {k: v for k, v in {"timezone": payload.timezone, "date_order": payload.date_order,
                                  "observed_at": aware(payload.observed_at, scope)}.items() if v is not None}
+    mapping = None if payload.mapping is None else {  # no read column holds NUL; PostgreSQL's jsonb refuses it
+        k: v.replace("\x00", "") for k, v in payload.mapping.items()}
     record = export_services.export_import_mapping_update(actor=request.user, record=record, format_code=payload.format,
-                                                          mapping=payload.mapping, options=options)
+                                                          mapping=mapping, options=options)
     return _export_out(record)
 
 

@@ -74,12 +74,23 @@ def item_from_record(record: Mapping[str, Any] | InboundItem) -> InboundItem:
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))
     if errors:
         raise ValueError("; ".join(_describe(e) for e in errors[:5]))
+    data = _without_nul(data)  # PostgreSQL refuses NUL in text
     created_at = parse_datetime(data["created_at"])
     if created_at is None or created_at.tzinfo is None:
         raise ValueError("created_at: expected an RFC 3339 date-time with a time zone")
     data["created_at"] = created_at
     data["media_urls"] = tuple(data.get("media_urls", ()))
     return InboundItem(**{k: v for k, v in data.items() if k in ITEM_FIELDS})
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_without_nul(v) for v in value)
+    return value
 
 
 def _describe(error) -> str:
@@ -248,7 +259,8 @@ def metrics_record(
 
 
 def _items_metrics_refresh(account: Account, latest: dict[str, dict]) -> None:
-    items = list(Item.objects.filter(platform=account.platform, external_id__in=latest).only("pk", "external_id", "metrics"))
+    items = list(Item.objects.filter(account=account, platform=account.platform, external_id__in=latest)
+                 .only("pk", "external_id", "metrics"))
     for item in items:
         item.metrics = {**item.metrics, **latest[item.external_id]}
     if items:

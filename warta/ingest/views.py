@@ -53,7 +53,7 @@ def _readings(item, *, unit, correct: bool, back: str) -> list[dict]:
 @scoped("ingest.view")
 def item_list(request):
     filters = {"kind": request.GET.get("kind", ""), "platform": request.GET.get("platform", ""),
-               "q": request.GET.get("q", "").strip()[:200]}
+               "q": request.GET.get("q", "").replace("\x00", "").strip()[:200]}  # PostgreSQL refuses NUL
     if filters["kind"] not in dict(KIND_CHOICES):
         filters["kind"] = ""
     if filters["platform"] not in dict(PLATFORM_CHOICES):
@@ -81,7 +81,7 @@ def quarantine_list(request):
 def term_list(request):
     if request.method == "POST":
         try:
-            terms.term_add(actor=request.user, scope=request.scope, term=request.POST.get("term", ""))
+            terms.term_add(actor=request.user, scope=request.scope, term=request.POST.get("term", "").replace("\x00", ""))
         except ValidationError as exc:
             for message in exc.message_dict.get("term", []):
                 messages.error(request, message)

@@ -43,8 +43,8 @@ def _refuse(platform: str, request, why: str) -> HttpResponse:
 def _store(platform: str, module, hook: WebhookRequest, *, account=None) -> HttpResponse:
     try:
         items = module.parse(hook)
-    except (ValueError, KeyError, TypeError) as exc:
-        quarantine_record(payload=hook.body.decode("utf-8", "replace"), reason=f"webhook {platform}: {exc}",
+    except (ValueError, KeyError, TypeError, OverflowError, OSError) as exc:  # the last two: a time no clock holds
+        quarantine_record(payload=hook.body.decode("utf-8", "replace").replace("\x00", "\ufffd"), reason=f"webhook {platform}: {exc}",
                           source=Source.WEBHOOK, account=account)
         return HttpResponse("ok")
     items_ingest(items=items, source=Source.WEBHOOK, account=account)
