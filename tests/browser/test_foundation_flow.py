@@ -2,40 +2,17 @@
 switch to English and back, create a sub-unit, invite a user, and see both in the audit trail.
 Screenshots land in tests/browser/screenshots/ for a person to look at."""
 
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
+from tests.browser.support import BROWSER_MARKS, SHOTS, page_fixture
 from tests.conftest import totp_code
 from tests.factories import PASSWORD
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).parent / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-@pytest.fixture
-def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-        pg = context.new_page()
-        pg.set_default_timeout(15000)
-        yield pg
-        context.close()
-        browser.close()
+page = page_fixture("en-US")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,26 +2,18 @@
 (a fake platform whose consent page sends the browser straight back), see it connected in
 the directory, then disconnect it. Screenshots land in tests/browser/screenshots/."""
 
-import os
-import shutil
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
+from tests.browser.support import BROWSER_MARKS, SHOTS, page_fixture
 from tests.channels.fakes import FakeProvider
 from tests.conftest import totp_code
 from tests.factories import PASSWORD
 from warta.channels import connectors as registry
 from warta.channels.connectors.base import Platform
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).parent.parent / "browser" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 class SelfConsentingProvider(FakeProvider):
@@ -31,22 +23,7 @@ class SelfConsentingProvider(FakeProvider):
         return redirect_uri + "?" + urlencode({"state": state, "code": "kode-browser"})
 
 
-@pytest.fixture
-def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        pg.set_default_timeout(15000)
-        yield pg
-        context.close()
-        browser.close()
+page = page_fixture()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,41 +2,18 @@
 row, no reload), skips another, corrects a label through the embeddable form, and sees the
 unit's labels. Screenshots land in tests/browser/screenshots/ for a person to look at."""
 
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
+from tests.browser.support import BROWSER_MARKS, SHOTS, page_fixture
 from tests.factories import PASSWORD, make_member
 from warta.language.models import Annotation, AnnotationCandidate
 from warta.organisations.roles import Role
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "browser" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-@pytest.fixture
-def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-        pg = context.new_page()
-        pg.set_default_timeout(15000)
-        yield pg
-        context.close()
-        browser.close()
+page = page_fixture("id-ID")
 
 
 def _candidate(unit, text, scores, source_id):
