@@ -27,7 +27,7 @@ def offered(tree, monkeypatch):
     calls = []
     monkeypatch.setattr("warta.language.annotation.classify_for_unit", fake_classify)
     monkeypatch.setattr("warta.language.annotation.candidates_offer",
-                        lambda *, unit, task, items: calls.append((unit.pk, task, [t for _, _, t in items])))
+                        lambda *, unit, task, items, predicted=None: calls.append((unit.pk, task, [t for _, _, t in items])))
     return calls
 
 
@@ -62,3 +62,17 @@ def test_a_viewer_sees_labels_but_no_correction_link(viewer_client, tree, offere
     page = viewer_client.get(reverse("ingest:item-list", args=[tree.kab.uuid])).content.decode()
     assert "Sentimen: negatif" in page
     assert 'data-testid="item-correct"' not in page
+
+
+def test_offered_items_are_not_classified_twice(tree, monkeypatch):
+    from warta.language.annotation import candidates_offer
+    from warta.language.models import AnnotationCandidate
+
+    def refuse(**kwargs):
+        raise AssertionError("classified again")
+
+    monkeypatch.setattr("warta.language.annotation.classify_for_unit", refuse)
+    unsure = Prediction(label="neutral", scores={"neutral": 0.4, "negative": 0.35, "positive": 0.25})
+    candidates_offer(unit=tree.kab, task="sentiment", items=[("ingest.item", "7", "Kapan bansos cair?")],
+                     predicted={"7": unsure})
+    assert AnnotationCandidate.objects.get().predicted_label == "neutral"

@@ -35,10 +35,13 @@ def items_label_and_offer(items: list) -> None:
             by_unit[item.unit].append(item)
     for unit, rows in by_unit.items():
         texts = [item.text for item in rows]
+        predicted = {}
         for task in LABEL_TASKS:
-            for item, prediction in zip(rows, classify_for_unit(unit=unit, task=task, texts=texts), strict=True):
+            predictions = classify_for_unit(unit=unit, task=task, texts=texts)
+            predicted[task] = {str(item.pk): p for item, p in zip(rows, predictions, strict=True)}
+            for item, prediction in zip(rows, predictions, strict=True):
                 item.labels = {**item.labels, task: _reading(task, prediction)}
         Item.objects.bulk_update(rows, ["labels"])
         refs = [("ingest.item", str(item.pk), item.text) for item in rows]
-        for task in QUEUE_TASKS:
-            candidates_offer(unit=unit, task=task, items=refs)
+        for task in QUEUE_TASKS:  # the same predictions decide what analysts are asked about
+            candidates_offer(unit=unit, task=task, items=refs, predicted=predicted[task])

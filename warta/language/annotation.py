@@ -286,8 +286,11 @@ def uncertainty_of(task: str, prediction) -> tuple[float, float]:
 
 
 def candidates_offer(*, unit: Unit, task: str, items: Iterable[tuple[str, str, str]],
-                     limit: int = QUEUE_LIMIT) -> int:
+                     limit: int = QUEUE_LIMIT, predicted: dict | None = None) -> int:
     """Classify ``items`` (source_kind, source_id, text) and queue the least sure of them.
+
+    ``predicted`` maps a source_id to a Prediction the caller already has for this task, so
+    the same text is not classified twice.
 
     Items the unit already labelled or already had in its queue are left out. The queue of
     unresolved items keeps at most ``limit`` per unit and task, the smallest margins; the
@@ -301,7 +304,7 @@ def candidates_offer(*, unit: Unit, task: str, items: Iterable[tuple[str, str, s
 
     def flush():
         if batch:
-            added.extend(_offer_batch(classifiers, unit, task, batch, limit))
+            added.extend(_offer_batch(classifiers, unit, task, batch, limit, predicted or {}))
             batch.clear()
 
     seen: set[tuple[str, str]] = set()
@@ -325,7 +328,7 @@ def candidates_offer(*, unit: Unit, task: str, items: Iterable[tuple[str, str, s
     return AnnotationCandidate.objects.filter(pk__in=added).count()
 
 
-def _offer_batch(classifiers, unit, task, batch, limit) -> list[int]:
+def _offer_batch(classifiers, unit, task, batch, limit, predicted) -> list[int]:
     kinds = {k for k, _i, _t in batch}
     ids = [i for _k, i, _t in batch]
     known = set(Annotation.objects.filter(unit=unit, task=task, source_kind__in=kinds, source_id__in=ids)
@@ -335,7 +338,9 @@ def _offer_batch(classifiers, unit, task, batch, limit) -> list[int]:
     fresh = [row for row in batch if (row[0], row[1]) not in known]
     if not fresh:
         return []
-    predictions = classify_for_unit(unit=unit, task=task, texts=[t for _k, _i, t in fresh], classifiers=classifiers)
+    missing = [t for _k, i, t in fresh if i not in predicted]
+    computed = iter(classify_for_unit(unit=unit, task=task, texts=missing, classifiers=classifiers) if missing else ())
+    predictions = [predicted[i] if i in predicted else next(computed) for _k, i, _t in fresh]
     scored = []
     for (kind, ident, text), prediction in zip(fresh, predictions, strict=True):
         margin, uncertainty = uncertainty_of(task, prediction)
