@@ -8,6 +8,14 @@ from ninja import NinjaAPI
 from warta.channels.api import router as channels_router
 from warta.ingest.api import router as ingest_router
 from warta.language.api import router as language_router
+from warta.notifications.api import router as notifications_router
+from warta.planning.api import router as planning_router
+from warta.media.api import router as media_router
+from warta.guideline.api import router as guideline_router
+from warta.approvals.api import router as approvals_router
+from warta.publishing.api import router as publishing_router
+from warta.amplification.api import router as amplification_router
+from warta.press.api import router as press_router
 from warta.organisations.api import auth, install_error_handlers
 from warta.organisations.api import router as organisations_router
 
@@ -44,3 +52,11 @@ api.add_router("/", organisations_router)
 api.add_router("/", channels_router)
 api.add_router("/", ingest_router)
 api.add_router("/", language_router)
+api.add_router("/", notifications_router)
+api.add_router("/", planning_router)
+api.add_router("/", media_router)
+api.add_router("/", guideline_router)
+api.add_router("/", approvals_router)
+api.add_router("/", publishing_router)
+api.add_router("/", amplification_router)
+api.add_router("/", press_router)

@@ -1,0 +1,3 @@
+"""The amplification app's URLs."""
+
+ROUTES: dict = {}

@@ -1,0 +1,3 @@
+"""The approvals app's URLs."""
+
+ROUTES: dict = {}

@@ -1,0 +1,3 @@
+"""The guideline app's URLs."""
+
+ROUTES: dict = {}

@@ -1,0 +1,3 @@
+"""The media app's URLs."""
+
+ROUTES: dict = {}

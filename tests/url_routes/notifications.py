@@ -1,0 +1,3 @@
+"""The notifications app's URLs."""
+
+ROUTES: dict = {}

@@ -1,0 +1,3 @@
+"""The planning app's URLs."""
+
+ROUTES: dict = {}

@@ -1,0 +1,3 @@
+"""The press app's URLs."""
+
+ROUTES: dict = {}

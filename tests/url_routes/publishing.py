@@ -1,0 +1,3 @@
+"""The publishing app's URLs."""
+
+ROUTES: dict = {}

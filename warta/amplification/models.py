@@ -1,0 +1,3 @@
+"""Amplifikasi: the models."""
+
+from django.db import models  # noqa: F401

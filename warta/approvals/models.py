@@ -1,0 +1,3 @@
+"""Persetujuan: the models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,1 @@
+"""The guideline (pedoman): rules inherited down the unit tree, checked against every draft."""

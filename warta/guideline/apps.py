@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GuidelineConfig(AppConfig):
+    name = "warta.guideline"
+    label = "guideline"
+    verbose_name = _("Pedoman")

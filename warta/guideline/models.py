@@ -1,0 +1,3 @@
+"""Pedoman: the models."""
+
+from django.db import models  # noqa: F401

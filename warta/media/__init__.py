@@ -1,0 +1,1 @@
+"""Each unit's media library: originals checked by content, and their platform renditions."""

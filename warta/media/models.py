@@ -1,0 +1,3 @@
+"""Pustaka media: the models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Notifikasi: the models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Perencanaan: the models."""
+
+from django.db import models  # noqa: F401

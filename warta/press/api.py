@@ -1,0 +1,5 @@
+"""The press endpoints of the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["press"])

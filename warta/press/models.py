@@ -1,0 +1,3 @@
+"""Siaran pers: the models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,5 @@
+"""The publishing endpoints of the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["publishing"])

@@ -1,0 +1,3 @@
+"""Publikasi: the models."""
+
+from django.db import models  # noqa: F401
