@@ -1,0 +1,68 @@
+"""The editorial state machine of a post: the one place that says which move is allowed.
+
+draft → in review → changes requested / approved → scheduled → publishing → published,
+failed, or uncertain. Editing approved or scheduled content sends it back to draft (and so
+back through approval). Every move is audited as ``post.<state>``.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from warta.core.audit import audit_action_register, audit_record
+from warta.publishing.models import Post, PostState
+
+S = PostState
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.IN_REVIEW, S.APPROVED}),
+    S.IN_REVIEW: frozenset({S.CHANGES_REQUESTED, S.APPROVED, S.DRAFT}),
+    S.CHANGES_REQUESTED: frozenset({S.DRAFT, S.IN_REVIEW}),
+    S.APPROVED: frozenset({S.SCHEDULED, S.PUBLISHING, S.DRAFT}),
+    S.SCHEDULED: frozenset({S.PUBLISHING, S.APPROVED, S.DRAFT}),
+    S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.UNCERTAIN}),
+    S.FAILED: frozenset({S.SCHEDULED, S.PUBLISHING, S.DRAFT}),
+    S.UNCERTAIN: frozenset({S.PUBLISHED, S.FAILED, S.PUBLISHING}),
+    S.PUBLISHED: frozenset(),
+}
+# Content in these states can be edited; an edit moves it back to draft (and out of approval).
+EDITABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED, S.FAILED})
+
+audit_action_register({f"post.{state}": format_lazy("{}: {}", gettext_lazy("Konten"), label)
+                       for state, label in PostState.choices})
+
+
+class TransitionError(ValueError):
+    """A move the state machine does not allow; the message is for the user."""
+
+
+def transition_allowed(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def post_transition(*, post: Post, to: str, actor=None, reason: str = "", changes: dict | None = None) -> Post:
+    """Move ``post`` to state ``to`` (locking its row), audited; refuse a move the machine forbids."""
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.state == to:
+            return locked
+        if not transition_allowed(locked.state, to):
+            raise TransitionError(
+                _("Konten berstatus “%(current)s” tidak dapat diubah menjadi “%(target)s”.")
+                % {"current": PostState(locked.state).label, "target": PostState(to).label})
+        before = locked.state
+        locked.state = to
+        fields = ["state", "updated_at"]
+        now = timezone.now()
+        if to == S.APPROVED:
+            locked.approved_at = now
+            fields.append("approved_at")
+        if to == S.PUBLISHED:
+            locked.published_at = now
+            fields.append("published_at")
+        locked.save(update_fields=fields)
+        audit_record(actor=actor, unit=locked.unit, action=f"post.{to}", target=locked,
+                     changes={"state": [before, to], **({"reason": reason} if reason else {}), **(changes or {})})
+    post.state, post.approved_at, post.published_at = locked.state, locked.approved_at, locked.published_at
+    return locked
