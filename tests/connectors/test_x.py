@@ -87,13 +87,15 @@ def test_publish_with_image_uploads_it_first(httpserver, tmp_path):
     assert result.external_id == "1445880548472328192"
 
 
-def test_publish_video_is_not_supported_and_sends_nothing(httpserver, tmp_path):
+def test_a_video_beside_an_image_is_refused_and_sends_nothing(httpserver, tmp_path):
+    # Video upload itself: tests/connectors/test_x_video.py
     video = tmp_path / "klip.mp4"
     video.write_bytes(b"mp4")
     with pytest.raises(ConnectorError) as caught:
         make(httpserver).publish(OutboundPost(text="Klip", media=(
-            Media(kind="video", path=str(video), mime_type="video/mp4", size_bytes=3),)))
-    assert caught.value.kind == ErrorKind.NOT_SUPPORTED
+            Media(kind="video", path=str(video), mime_type="video/mp4", size_bytes=3),
+            Media(kind="image", path=str(video), mime_type="image/jpeg", size_bytes=3))))
+    assert caught.value.kind == ErrorKind.PERMANENT
     assert httpserver.log == []
 
 

@@ -8,17 +8,59 @@ from django.utils.translation import gettext_lazy as _
 from warta.channels.models import PLATFORM_CHOICES, ConnectionState
 from warta.organisations.models import UnitKind
 
+# The range of a 64-bit signed integer: the widest primary key the databases store. A larger
+# number overflows SQLite's INTEGER when used in a query (an OverflowError, not a ValueError).
+PK_MIN, PK_MAX = -(2**63), 2**63 - 1
+
+
+def _check_pk_range(field: forms.Field, values) -> None:
+    """Refuse a submitted id that no integer primary key can hold, before any query sees it."""
+    pk = field.queryset.model._meta.pk
+    if field.to_field_name or pk.get_internal_type() not in ("AutoField", "BigAutoField", "IntegerField",
+                                                               "BigIntegerField", "SmallAutoField"):
+        return
+    for value in values:
+        if value in field.empty_values:
+            continue
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            continue  # Django's own check gives its "not a valid value" message
+        if not PK_MIN <= number <= PK_MAX:
+            raise forms.ValidationError(field.error_messages["out_of_range"], code="out_of_range")
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose out-of-range ids are a validation error, never a server error."""
+
+    default_error_messages = {"out_of_range": _("Pilihan tidak sah: nomor itu tidak dikenal.")}
+
+    def to_python(self, value):
+        _check_pk_range(self, [value])
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField whose out-of-range ids are a validation error."""
+
+    default_error_messages = {"out_of_range": _("Pilihan tidak sah: salah satu nomor tidak dikenal.")}
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            _check_pk_range(self, value)
+        return super().clean(value)
+
 
 class AccountForm(forms.Form):
     platform = forms.ChoiceField(label=_("Platform"), choices=PLATFORM_CHOICES)
-    unit = forms.ModelChoiceField(label=_("Unit pemilik"), queryset=None, empty_label=None)
+    unit = BoundedModelChoiceField(label=_("Unit pemilik"), queryset=None, empty_label=None)
     handle = forms.CharField(label=_("Nama akun"), max_length=200, required=False,
                              help_text=_("Mis. @humasbogorkab. Untuk berita daring: nama singkat sumber (boleh kosong)."))
     display_name = forms.CharField(label=_("Nama tampilan"), max_length=200, required=False)
     url = forms.URLField(label=_("Alamat"), max_length=500, required=False, assume_scheme="https",
                          help_text=_("Alamat profil; untuk berita daring: alamat umpan RSS/Atom (diperiksa saat disimpan)."))
     verified = forms.BooleanField(label=_("Terverifikasi (centang biru)"), required=False)
-    officers = forms.ModelMultipleChoiceField(label=_("Petugas penanggung jawab"), queryset=None, required=False)
+    officers = BoundedModelMultipleChoiceField(label=_("Petugas penanggung jawab"), queryset=None, required=False)
 
     def __init__(self, *args, units, officers, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,7 @@ from warta.channels.forms import (
     TelegramConnectForm,
 )
 from warta.channels.models import PLATFORM_LABELS, ConnectionState, NetworkAllow
+from warta.core.csvsafe import csv_safe_row
 from warta.organisations.decorators import scoped
 from warta.organisations.models import Unit
 
@@ -92,11 +93,12 @@ def account_export(request):
                                _("Sinkron terakhir"), _("Petugas penanggung jawab")])
         for a in selectors.account_export_rows(scope=scope, filters=filters):
             synced = timezone.localtime(a.last_synced_at, zone).strftime("%Y-%m-%d %H:%M") if a.last_synced_at else ""
-            yield writer.writerow([
+            # Names, addresses and e-mails are typed by people: never let a sheet run them (csv_safe).
+            yield writer.writerow(csv_safe_row([
                 str(PLATFORM_LABELS.get(a.platform, a.platform)), a.handle, a.display_name, a.url,
                 _("ya") if a.verified else _("tidak"), a.unit.name, a.unit.kind_label, a.unit.region_code or "",
                 a.get_state_display(), synced, "; ".join(u.email for u in a.officers.all()),
-            ])
+            ]))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime(timezone.now(), zone).strftime("%Y%m%d")

@@ -2,6 +2,13 @@
 
 The context's ``tokens.access_token`` is a Page access token (from :class:`MetaOAuth`
 discovery) and ``account.external_id`` the Page id.
+
+Videos go to Graph's video host (``graph-video.facebook.com``; see :func:`video_base_url`).
+A video Warta serves publicly is sent as ``file_url``; a local file goes through the resumable
+upload: ``upload_phase=start`` (``file_size``) answers ``upload_session_id``, ``video_id`` and the
+first window ``start_offset``/``end_offset``; each ``transfer`` sends that window as
+``video_file_chunk`` and answers the next window, until ``start_offset == end_offset``; then
+``finish`` with title and description publishes it (ADR 0008).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from typing import Any, ClassVar
 
 from warta.channels.connectors.base import (
     AccountMetrics,
+    AppConfig,
     BaseConnector,
     Capability,
     InboundItem,
@@ -24,7 +32,7 @@ from warta.channels.connectors.base import (
     PublishResult,
 )
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.channels.connectors.facebook.client import FacebookClient
+from warta.channels.connectors.facebook.client import FacebookClient, offsets
 from warta.channels.connectors.graph import graph_time, insight_value, summary_count
 
 POST_FIELDS = ("id,message,created_time,permalink_url,full_picture,status_type,shares,"
@@ -35,6 +43,18 @@ METRICS_FIELDS = ("shares,comments.limit(0).summary(true),reactions.limit(0).sum
                   f"insights.metric({','.join(INSIGHT_METRICS)})")
 IDS_PER_REQUEST = 50  # Graph's multiple-id read takes at most 50 ids
 PAGE_SIZE = 25
+VIDEO_BASE_URL = "https://graph-video.facebook.com"
+# A resumable upload gives up after this many transfers that did not move the window on, or
+# this many resumes from the offsets of a refused transfer (Graph 6001/1363037).
+MAX_STALLED_TRANSFERS = 3
+MAX_TRANSFER_RESUMES = 5
+
+
+def video_base_url(app: AppConfig) -> str:
+    """Where videos are uploaded: ``extra["video_base_url"]`` if the installation sets one, else
+    the app's own ``base_url`` (tests, the sandbox: the same server as every other call), else
+    Graph's video host ``https://graph-video.facebook.com``."""
+    return str(app.extra.get("video_base_url") or app.base_url or VIDEO_BASE_URL).rstrip("/")
 
 
 def facebook_url(object_id: str) -> str:
@@ -67,7 +87,11 @@ class FacebookConnector(BaseConnector):
         if videos:
             if len(post.media) > 1:
                 raise ConnectorError(ErrorKind.PERMANENT, "facebook: a video post carries exactly one video")
-            answer = self._upload("videos", videos[0], {"description": caption, "title": post.title})
+            fields = {"description": caption, "title": post.title}
+            if videos[0].public_url:
+                answer = self._upload("videos", videos[0], fields)
+            else:
+                answer = self._upload_video_resumable(videos[0], fields)
             external_id = str(answer.get("id") or "")
             status = "processing"  # Facebook encodes the video before it shows on the Page
         elif len(images) == 1:
@@ -99,15 +123,65 @@ class FacebookConnector(BaseConnector):
         data = {k: v for k, v in fields.items() if v}
         if media.alt_text and edge == "photos":
             data["alt_text_custom"] = media.alt_text
+        url = self._video_url() if edge == "videos" else self.client.path(self.page_id, edge)
         if media.public_url:
             data["url" if edge == "photos" else "file_url"] = media.public_url
-            return self.client.post(self.client.path(self.page_id, edge), data=data)
+            return self.client.post(url, data=data)
         path = Path(media.path)
         if not path.is_file():
             raise ConnectorError(ErrorKind.PERMANENT, f"facebook: media file not found: {path.name}")
         with path.open("rb") as handle:
-            return self.client.post(self.client.path(self.page_id, edge), data=data,
-                                    files={"source": (path.name, handle, media.mime_type)})
+            return self.client.post(url, data=data, files={"source": (path.name, handle, media.mime_type)})
+
+    def _video_url(self) -> str:
+        return video_base_url(self.context.app) + self.client.path(self.page_id, "videos")
+
+    def _upload_video_resumable(self, media: Media, fields: Mapping[str, str]) -> Mapping[str, Any]:
+        """Upload a local video in the windows Graph asks for; return ``{"id": video_id}``."""
+        path = Path(media.path)
+        if not path.is_file():
+            raise ConnectorError(ErrorKind.PERMANENT, f"facebook: media file not found: {path.name}")
+        size = path.stat().st_size
+        if size == 0:
+            raise ConnectorError(ErrorKind.PERMANENT, "facebook: the video file is empty")
+        url = self._video_url()
+        started = self.client.post(url, data={"upload_phase": "start", "file_size": str(size)})
+        session = str(started.get("upload_session_id") or "")
+        video_id = str(started.get("video_id") or "")
+        window = offsets(started)
+        if not session or not video_id or window is None:
+            raise ConnectorError(ErrorKind.TRANSIENT, "facebook: the upload start answer carried no session")
+        stalled = resumes = 0
+        with path.open("rb") as handle:
+            while window[0] < window[1]:
+                start, end = window
+                if start >= size:
+                    raise ConnectorError(ErrorKind.TRANSIENT, "facebook: Graph asked for bytes beyond the file")
+                handle.seek(start)
+                chunk = handle.read(end - start)
+                try:
+                    answer = self.client.post(url, data={"upload_phase": "transfer", "upload_session_id": session,
+                                                         "start_offset": str(start)},
+                                              files={"video_file_chunk": (path.name, chunk, "application/octet-stream")})
+                except ConnectorError as exc:
+                    resume = getattr(exc, "resume_offsets", None)
+                    if resume is None or resumes >= MAX_TRANSFER_RESUMES:
+                        raise
+                    resumes += 1
+                    window = resume  # Graph names the window to send again
+                    continue
+                following = offsets(answer)
+                if following is None:
+                    raise ConnectorError(ErrorKind.TRANSIENT, "facebook: the transfer answer carried no offsets")
+                stalled = stalled + 1 if following[0] <= start else 0
+                if stalled >= MAX_STALLED_TRANSFERS:
+                    raise ConnectorError(ErrorKind.TRANSIENT, "facebook: the video upload made no progress")
+                window = following
+        finished = self.client.post(url, data={"upload_phase": "finish", "upload_session_id": session,
+                                               **{k: v for k, v in fields.items() if v}})
+        if not finished.get("success"):
+            raise ConnectorError(ErrorKind.TRANSIENT, "facebook: the video upload was not finished")
+        return {"id": video_id}
 
     def video_status(self, video_id: str) -> str:
         """Return Facebook's processing state of an uploaded video: ready, processing or error."""

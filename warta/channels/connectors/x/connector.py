@@ -1,14 +1,20 @@
 """The X connector: posts, threads, replies, hiding replies, timelines, search and metrics.
 
 Images go through the v2 one-shot upload (``POST /2/media/upload``, ``media_category=
-tweet_image``, up to four per post). Video needs X's chunked upload with asynchronous
-processing; it is not offered yet (no PUBLISH_VIDEO). X has no idempotency key for posts.
+tweet_image``, up to four per post). A video (one per post, never beside images) goes through
+X's v2 chunked upload: ``POST /2/media/upload/initialize`` (JSON: media_type, total_bytes,
+media_category ``tweet_video``), ``POST /2/media/upload/{id}/append`` for each chunk of at most
+5 MB (multipart: ``media`` and ``segment_index``), ``POST /2/media/upload/{id}/finalize``, then
+``GET /2/media/upload?command=STATUS&media_id=…`` while ``processing_info.state`` is pending or
+in_progress, waiting ``check_after_secs`` between polls up to a bounded total (ADR 0009).
+X has no idempotency key for posts.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -38,6 +44,14 @@ TWEET_FIELDS = "created_at,public_metrics,conversation_id,in_reply_to_user_id,au
 USER_FIELDS = "username,name"
 MAX_IMAGES = 4
 SEARCH_WINDOW = timedelta(days=7, minutes=-1)
+# Chunked video upload: X takes chunks of at most 5 MB; 4 MiB keeps well under it.
+VIDEO_CHUNK_BYTES = 4 * 1024 * 1024
+VIDEO_MAX_BYTES = 512 * 1024 * 1024  # X's upload limit for video
+VIDEO_CATEGORY = "tweet_video"
+# How long, in total, to honour X's check_after_secs before giving up (TRANSIENT: retried later).
+VIDEO_MAX_PROCESSING_WAIT_S = 300.0
+VIDEO_MAX_STATUS_POLLS = 120  # a second bound, should X answer check_after_secs=0 for ever
+PROCESSING_PENDING = frozenset({"pending", "in_progress"})
 
 
 def iso(value: datetime) -> str:
@@ -49,6 +63,7 @@ class XConnector(BaseConnector):
     capabilities: ClassVar[frozenset[Capability]] = frozenset({
         Capability.PUBLISH_TEXT,
         Capability.PUBLISH_IMAGE,
+        Capability.PUBLISH_VIDEO,
         Capability.PUBLISH_LINK,
         Capability.FIRST_COMMENT,
         Capability.DELETE,
@@ -62,6 +77,10 @@ class XConnector(BaseConnector):
         Capability.SEARCH,
     })
     client_class = XClient
+    # Per instance, tests set a small chunk and a sleep that only records the waits asked for.
+    chunk_bytes: int = VIDEO_CHUNK_BYTES
+    max_processing_wait_s: float = VIDEO_MAX_PROCESSING_WAIT_S
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     @property
     def user_id(self) -> str:
@@ -79,12 +98,18 @@ class XConnector(BaseConnector):
         A failed first reply does not fail the publication (the post is out: retrying would
         post it twice); the result's ``notice`` says so instead.
         """
-        if any(media.kind != "image" for media in post.media):
-            raise ConnectorError(ErrorKind.NOT_SUPPORTED, "x: only images can be attached (video is not supported)")
+        kinds = {media.kind for media in post.media}
+        if kinds - {"image", "video"}:
+            raise ConnectorError(ErrorKind.NOT_SUPPORTED, "x: only images and one video can be attached")
+        if "video" in kinds and len(post.media) > 1:
+            raise ConnectorError(ErrorKind.PERMANENT, "x: a video post carries exactly one video and no images")
         if len(post.media) > MAX_IMAGES:
             raise ConnectorError(ErrorKind.PERMANENT, f"x: at most {MAX_IMAGES} images per post")
         text = text_with_link(post.text, post.link)
-        media_ids = [self._upload_image(media.path, media.mime_type) for media in post.media]
+        if "video" in kinds:
+            media_ids = [self._upload_video(post.media[0].path, post.media[0].mime_type)]
+        else:
+            media_ids = [self._upload_image(media.path, media.mime_type) for media in post.media]
         body: dict[str, Any] = {"text": text} if text or not media_ids else {}
         if media_ids:
             body["media"] = {"media_ids": media_ids}
@@ -108,6 +133,56 @@ class XConnector(BaseConnector):
                                   files={"media": (Path(path).name, content, mime_type or "application/octet-stream")},
                                   data={"media_category": "tweet_image", "media_type": mime_type})
         return str(answer["data"]["id"])
+
+    def _upload_video(self, path: str, mime_type: str) -> str:
+        """Upload a video in chunks and wait for X to process it; return its media id."""
+        source = Path(path)
+        if not source.is_file():
+            raise ConnectorError(ErrorKind.PERMANENT, f"x: media file not found: {source.name}")
+        total = source.stat().st_size
+        if total == 0 or total > VIDEO_MAX_BYTES:
+            raise ConnectorError(ErrorKind.PERMANENT, f"x: a video must be between 1 byte and {VIDEO_MAX_BYTES} bytes")
+        started = self.client.post("/2/media/upload/initialize", family="media", json={
+            "media_type": mime_type or "video/mp4", "total_bytes": total, "media_category": VIDEO_CATEGORY})
+        media_id = str(_data(started, "initialize")["id"])
+        chunk_bytes = max(1, min(int(self.chunk_bytes), 5 * 1024 * 1024))
+        with source.open("rb") as handle:
+            segment = 0
+            while chunk := handle.read(chunk_bytes):
+                # Only the account ceiling applies to chunks: a long video needs many of them.
+                self.client.post(f"/2/media/upload/{media_id}/append", data={"segment_index": str(segment)},
+                                 files={"media": ("chunk", chunk, "application/octet-stream")})
+                segment += 1
+        finished = _data(self.client.post(f"/2/media/upload/{media_id}/finalize", family="media"), "finalize")
+        self._wait_for_processing(media_id, finished.get("processing_info"))
+        return media_id
+
+    def _wait_for_processing(self, media_id: str, info: Any) -> None:
+        """Poll STATUS while X processes the video, honouring ``check_after_secs``, within a bound."""
+        waited = 0.0
+        polls = 0
+        while isinstance(info, Mapping):
+            state = str(info.get("state") or "")
+            if state == "failed":
+                error = info.get("error") if isinstance(info.get("error"), Mapping) else {}
+                raise ConnectorError(ErrorKind.PERMANENT, "x: video processing failed",
+                                     platform_message=str(error.get("message") or error.get("name") or ""),
+                                     code=str(error.get("name") or error.get("code") or ""))
+            if state not in PROCESSING_PENDING:
+                return  # succeeded (or a state X added later: let the post creation judge)
+            raw = info.get("check_after_secs")
+            try:
+                delay = max(0.0, float(raw)) if raw is not None else 1.0
+            except (TypeError, ValueError):
+                delay = 1.0
+            if waited + delay > self.max_processing_wait_s or polls >= VIDEO_MAX_STATUS_POLLS:
+                raise ConnectorError(ErrorKind.TRANSIENT, "x: video still processing, gave up waiting",
+                                     code="processing_timeout")
+            self.sleep(delay)
+            waited += delay
+            polls += 1
+            status = self.client.get("/2/media/upload", params={"command": "STATUS", "media_id": media_id})
+            info = _data(status, "status").get("processing_info")
 
     def reply(self, to_external_id: str, text: str) -> PublishResult:
         body = {"text": text, "reply": {"in_reply_to_tweet_id": to_external_id}}
@@ -233,6 +308,13 @@ class XConnector(BaseConnector):
         return AccountMetrics(observed_at=datetime.now(UTC), followers=_int(metrics.get("followers_count")),
                               following=_int(metrics.get("following_count")), posts=_int(metrics.get("tweet_count")),
                               values=values)
+
+
+def _data(answer: Any, step: str) -> Mapping[str, Any]:
+    data = answer.get("data") if isinstance(answer, Mapping) else None
+    if not isinstance(data, Mapping) or (step == "initialize" and not data.get("id")):
+        raise ConnectorError(ErrorKind.TRANSIENT, f"x: the media {step} answer carried no data")
+    return data
 
 
 def _int(value: Any) -> int | None:
