@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from warta.core.csvsafe import csv_safe
 from warta.language import annotation
 from warta.language.forms import AnnotationFilterForm, CorrectionForm, RetrainForm
 from warta.language.models import AnnotationCandidate, RetrainRun, Task
@@ -194,9 +195,9 @@ def annotation_export(request):
     def rows():
         yield writer.writerow(header)
         for a in annotations.iterator(chunk_size=2000):
-            yield writer.writerow([a.task, a.text, a.label_text, a.predicted_label,
+            yield writer.writerow([a.task, csv_safe(a.text), csv_safe(a.label_text), a.predicted_label,
                                    "" if a.predicted_score is None else round(a.predicted_score, 4),
-                                   a.source_kind, a.source_id, a.created_by.email if a.created_by else "",
+                                   a.source_kind, csv_safe(a.source_id), csv_safe(a.created_by.email if a.created_by else ""),
                                    a.created_at.isoformat(), a.updated_at.isoformat()])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

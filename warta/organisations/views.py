@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from warta.core.csvsafe import csv_safe, csv_safe_row
 from warta.organisations import selectors, services
 from warta.organisations.decorators import scoped
 from warta.organisations.forms import (
@@ -311,8 +312,9 @@ def audit_export(request):
     def rows():
         yield writer.writerow(header)
         for e in events.iterator(chunk_size=2000):
-            yield writer.writerow([e.seq, e.created_at.isoformat(), e.actor_label, e.unit_label, e.action,
-                                   e.target_type, e.target_id, e.target_label, e.changes, e.ip or "", e.hash])
+            yield writer.writerow([e.seq, e.created_at.isoformat(), *csv_safe_row([e.actor_label, e.unit_label]),
+                                   e.action, e.target_type, csv_safe(e.target_id), csv_safe(e.target_label),
+                                   csv_safe(e.changes), e.ip or "", e.hash])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="jejak-audit-{request.scope.unit.uuid}.csv"'
