@@ -32,6 +32,7 @@ def _nav(request, unit):
     path = request.path
     items = [(_("Beranda"), reverse("shell:dashboard", args=[u]))]
     items += [(a.label, reverse("shell:area", args=[u, a.slug])) for a in AREAS]
+    items.append((_("Persetujuan"), reverse("approvals:pending", args=[u])))
     items.append((_("Akun resmi"), reverse("channels:account-list", args=[u])))
     items.append((_("Data masuk"), reverse("ingest:item-list", args=[u])))
     items.append((_("Anotasi"), reverse("language:annotation-queue", args=[u])))
