@@ -83,3 +83,9 @@ def viewer_client(client, viewer):
 @pytest.fixture
 def sibling_client(client, sibling):
     return login_client(client, sibling, sibling.totp)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """No test writes into the real var/media: each test gets its own media folder."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

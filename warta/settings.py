@@ -217,6 +217,9 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+WARTA_MEDIA_MAX_IMAGE_MB = float(ENV.get("WARTA_MEDIA_MAX_IMAGE_MB", 20))
+WARTA_MEDIA_MAX_VIDEO_MB = float(ENV.get("WARTA_MEDIA_MAX_VIDEO_MB", 500))
+WARTA_MEDIA_MAX_PIXELS = int(ENV.get("WARTA_MEDIA_MAX_PIXELS", 50_000_000))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
