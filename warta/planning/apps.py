@@ -6,3 +6,6 @@ class PlanningConfig(AppConfig):
     name = "warta.planning"
     label = "planning"
     verbose_name = _("Perencanaan")
+
+    def ready(self) -> None:
+        from warta.planning import services  # noqa: F401  (permissions and audit labels)
