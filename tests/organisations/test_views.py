@@ -13,6 +13,7 @@ from warta.core.audit import audit_record
 from warta.core.models import AuditEvent
 from warta.organisations.models import ApiToken, Invitation, Membership, Unit
 from warta.organisations.services import token_hash
+from warta.shell.areas import AREAS
 
 
 def test_create_subunit_and_audit(admin_client, tree, admin):
@@ -196,10 +197,17 @@ def test_switch_unit(client, tree):
     assert client.post(reverse("shell:switch-unit"), {"unit": "bukan-uuid"}).status_code == 404
 
 
-@pytest.mark.parametrize("slug", ["perencanaan", "publikasi", "kotak-masuk", "monitoring-isu", "analitik", "krisis", "bimtek"])
+@pytest.mark.parametrize("slug", [a.slug for a in AREAS if not a.url_name])
 def test_areas_show_honest_empty_state(viewer_client, tree, slug):
     response = viewer_client.get(reverse("shell:area", args=[tree.kab.uuid, slug]))
     assert "belum tersedia" in response.content.decode()
+
+
+@pytest.mark.parametrize("area", [a for a in AREAS if a.url_name], ids=lambda a: a.slug)
+def test_built_areas_lead_to_their_page(viewer_client, tree, area):
+    response = viewer_client.get(reverse("shell:area", args=[tree.kab.uuid, area.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(area.url_name, args=[tree.kab.uuid])
 
 
 def test_unknown_area_is_404(viewer_client, tree):

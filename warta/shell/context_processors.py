@@ -31,7 +31,8 @@ def _nav(request, unit):
     u = unit.uuid
     path = request.path
     items = [(_("Beranda"), reverse("shell:dashboard", args=[u]))]
-    items += [(a.label, reverse("shell:area", args=[u, a.slug])) for a in AREAS]
+    items += [(a.label, reverse(a.url_name, args=[u]) if a.url_name else reverse("shell:area", args=[u, a.slug]))
+              for a in AREAS]
     items.append((_("Persetujuan"), reverse("approvals:pending", args=[u])))
     items.append((_("Akun resmi"), reverse("channels:account-list", args=[u])))
     items.append((_("Data masuk"), reverse("ingest:item-list", args=[u])))

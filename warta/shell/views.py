@@ -67,6 +67,8 @@ def area(request, slug: str):
     item = AREA_BY_SLUG.get(slug)
     if item is None:
         raise Http404
+    if item.url_name:
+        return redirect(item.url_name, unit_uuid=request.scope.unit.uuid)
     return render(request, "shell/area_empty.html", {"unit": request.scope.unit, "area": item})
 
 
