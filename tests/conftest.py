@@ -89,3 +89,13 @@ def sibling_client(client, sibling):
 def _media_root(settings, tmp_path_factory):
     """No test writes into the real var/media: each test gets its own media folder."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _guideline_cache():
+    """The guideline's few-second rule cache must not carry one test's rules into the next."""
+    from warta.guideline import selectors
+
+    selectors.cache_clear()
+    yield
+    selectors.cache_clear()
