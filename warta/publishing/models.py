@@ -52,6 +52,10 @@ class Post(models.Model):
     version = models.PositiveIntegerField(_("versi"), default=1)
     scheduled_at = models.DateTimeField(_("jadwal terbit"), null=True, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
+    campaign = models.ForeignKey("planning.Campaign", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="posts", verbose_name=_("kampanye"))
+    pillar = models.ForeignKey("planning.Pillar", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="posts", verbose_name=_("pilar konten"))
     warnings = models.JSONField(_("peringatan pedoman"), default=list, blank=True)
     needs_escalation = models.BooleanField(_("perlu penyetuju lebih tinggi"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -92,6 +96,25 @@ class Variant(models.Model):
 
     def __str__(self):
         return f"{self.post} · {self.platform}"
+
+
+class VariantMedia(models.Model):
+    """A file of the media library attached to one variant, in order, with its alt text for this post."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="media")
+    asset = models.ForeignKey("media.MediaAsset", on_delete=models.PROTECT, related_name="variant_uses",
+                              verbose_name=_("media"))
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    alt_text = models.TextField(_("teks alternatif"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("media varian")
+        verbose_name_plural = _("media varian")
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["variant", "asset"], name="publishing_variant_media_once")]
+
+    def __str__(self):
+        return f"{self.variant} · {self.asset}"
 
 
 class Publication(models.Model):
