@@ -16,7 +16,7 @@ class Area:
 
 AREAS = [
     Area("perencanaan", _("Perencanaan"), _("Tujuan komunikasi, sasaran khalayak, pilar konten, kampanye, dan kalender editorial."), "planning:overview"),
-    Area("publikasi", _("Publikasi"), _("Draf per platform, pedoman, persetujuan, penjadwalan, amplifikasi, dan siaran pers.")),
+    Area("publikasi", _("Publikasi"), _("Draf per platform, pedoman, persetujuan, penjadwalan, amplifikasi, dan siaran pers."), "publishing:post-list"),
     Area("kotak-masuk", _("Kotak Masuk"), _("Komentar, mention, dan pesan warga dari semua akun dalam satu kotak masuk.")),
     Area("monitoring-isu", _("Monitoring Isu"), _("Topik yang dipantau, volume, sentimen, wilayah, dan penggerak percakapan.")),
     Area("analitik", _("Analitik"), _("Jangkauan, engagement rate, papan peringkat unit, dan laporan bulanan pimpinan.")),

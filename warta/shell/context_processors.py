@@ -25,15 +25,32 @@ def current_unit_for(request):
     return Unit.objects.filter(pk=first.unit_id).first()
 
 
+# The pages of a work area, shown indented under it in the menu.
+SUBMENUS = {
+    "publikasi": [
+        (_("Kalender"), "publishing:calendar"),
+        (_("Persetujuan"), "approvals:pending"),
+        (_("Siaran pers"), "press:release-list"),
+        (_("Pustaka media"), "media:library"),
+        (_("Templat"), "publishing:template-list"),
+        (_("Pedoman"), "guideline:home"),
+    ],
+}
+
+
 def _nav(request, unit):
     scope = getattr(request, "scope", None)
     role = scope.role if scope else None
     u = unit.uuid
     path = request.path
     items = [(_("Beranda"), reverse("shell:dashboard", args=[u]))]
-    items += [(a.label, reverse(a.url_name, args=[u]) if a.url_name else reverse("shell:area", args=[u, a.slug]))
-              for a in AREAS]
-    items.append((_("Persetujuan"), reverse("approvals:pending", args=[u])))
+    subs = set()
+    for a in AREAS:
+        items.append((a.label, reverse(a.url_name, args=[u]) if a.url_name else reverse("shell:area", args=[u, a.slug])))
+        for label, url_name in SUBMENUS.get(a.slug, ()):
+            url = reverse(url_name, args=[u])
+            items.append((label, url))
+            subs.add(url)
     items.append((_("Akun resmi"), reverse("channels:account-list", args=[u])))
     items.append((_("Data masuk"), reverse("ingest:item-list", args=[u])))
     items.append((_("Anotasi"), reverse("language:annotation-queue", args=[u])))
@@ -48,7 +65,7 @@ def _nav(request, unit):
         if path.startswith(prefix):
             path = owner
     best = max((url for _label, url in items if path.startswith(url)), key=len, default=None)
-    return [{"label": label, "url": url, "active": url == best} for label, url in items]
+    return [{"label": label, "url": url, "active": url == best, "sub": url in subs} for label, url in items]
 
 
 def shell(request):
