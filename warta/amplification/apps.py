@@ -6,3 +6,6 @@ class AmplificationConfig(AppConfig):
     name = "warta.amplification"
     label = "amplification"
     verbose_name = _("Amplifikasi")
+
+    def ready(self) -> None:
+        from warta.amplification import services, tasks  # noqa: F401  (permissions, audit labels, periodic jobs)
