@@ -30,6 +30,8 @@ SUBMENUS = {
     "publikasi": [
         (_("Kalender"), "publishing:calendar"),
         (_("Persetujuan"), "approvals:pending"),
+        (_("Amplifikasi"), "amplification:package-list"),
+        (_("Tugas amplifikasi"), "amplification:task-list"),
         (_("Siaran pers"), "press:release-list"),
         (_("Pustaka media"), "media:library"),
         (_("Templat"), "publishing:template-list"),
