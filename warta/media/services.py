@@ -123,7 +123,7 @@ def _sniff(head: bytes, name: str) -> tuple[str, str]:
 
     guess = filetype.guess(head)
     if guess is None:
-        raise _refuse(_("Berkas \u201c%(name)s\u201d tidak dikenali sebagai gambar atau video. Unggah berkas "
+        raise _refuse(_("Berkas “%(name)s” tidak dikenali sebagai gambar atau video. Unggah berkas "
                         "%(types)s.") % {"name": name, "types": ACCEPTED_NAMES})
     mime = guess.mime
     if mime == "video/x-m4v":
@@ -133,14 +133,14 @@ def _sniff(head: bytes, name: str) -> tuple[str, str]:
     if mime in VIDEO_TYPES:
         return MediaKind.VIDEO, mime
     real = REAL_NAMES.get(mime) or _("berkas %(type)s") % {"type": mime}
-    raise _refuse(_("Berkas \u201c%(name)s\u201d sebenarnya %(real)s, bukan gambar atau video yang didukung. "
+    raise _refuse(_("Berkas “%(name)s” sebenarnya %(real)s, bukan gambar atau video yang didukung. "
                     "Unggah berkas %(types)s.") % {"name": name, "real": real, "types": ACCEPTED_NAMES})
 
 
 def _check_image(fileobj, mime: str, name: str) -> _Checked:
     from PIL import Image, ImageOps
 
-    corrupt = _("Gambar \u201c%(name)s\u201d rusak atau tidak lengkap sehingga tidak dapat dibaca.") % {"name": name}
+    corrupt = _("Gambar “%(name)s” rusak atau tidak lengkap sehingga tidak dapat dibaca.") % {"name": name}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own pixel limit below
@@ -148,7 +148,7 @@ def _check_image(fileobj, mime: str, name: str) -> _Checked:
             with Image.open(fileobj) as probe:
                 width, height = probe.size
                 if width * height > max_pixels():
-                    raise _refuse(_("Gambar \u201c%(name)s\u201d berukuran %(w)s×%(h)s piksel, terlalu besar untuk "
+                    raise _refuse(_("Gambar “%(name)s” berukuran %(w)s×%(h)s piksel, terlalu besar untuk "
                                     "diproses (paling banyak %(max)s juta piksel).")
                                   % {"name": name, "w": width, "h": height, "max": f"{max_pixels() / 1e6:g}"})
                 probe.verify()
@@ -167,7 +167,7 @@ def _check_image(fileobj, mime: str, name: str) -> _Checked:
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse(_("Gambar \u201c%(name)s\u201d terlalu besar untuk diproses (dicurigai bom dekompresi).")
+        raise _refuse(_("Gambar “%(name)s” terlalu besar untuk diproses (dicurigai bom dekompresi).")
                       % {"name": name}) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError, MemoryError):
         raise _refuse(corrupt) from None
@@ -180,7 +180,7 @@ def _check_video(fileobj, mime: str, name: str) -> _Checked:
     from hachoir.stream import InputIOStream
 
     hachoir_config.quiet = True
-    unreadable = _("Video \u201c%(name)s\u201d tidak dapat dibaca (rusak atau formatnya tidak lengkap).") % {"name": name}
+    unreadable = _("Video “%(name)s” tidak dapat dibaca (rusak atau formatnya tidak lengkap).") % {"name": name}
     try:
         fileobj.seek(0)
         parser = guessParser(InputIOStream(fileobj, source=f"upload:{name}", tags=[]))
@@ -203,7 +203,7 @@ def _check_video(fileobj, mime: str, name: str) -> _Checked:
 
     width, height, duration = value("width"), value("height"), value("duration")
     if not width or not height or duration is None:
-        raise _refuse(_("Video \u201c%(name)s\u201d tidak dapat diukur (lebar, tinggi, atau durasinya tidak terbaca).")
+        raise _refuse(_("Video “%(name)s” tidak dapat diukur (lebar, tinggi, atau durasinya tidak terbaca).")
                       % {"name": name})
     seconds = duration.total_seconds() if hasattr(duration, "total_seconds") else float(duration)
     return _Checked(MediaKind.VIDEO, mime, int(width), int(height), round(float(seconds), 3), None)
@@ -241,13 +241,13 @@ def media_upload(*, actor, unit, file, title: str = "", alt_text: str = "") -> M
         raise ValidationError({"alt_text": [_("Teks alternatif paling banyak 1.000 karakter.")]})
     size = _size(file)
     if size == 0:
-        raise _refuse(_("Berkas \u201c%(name)s\u201d kosong.") % {"name": name})
+        raise _refuse(_("Berkas “%(name)s” kosong.") % {"name": name})
     file.seek(0)
     head = file.read(8192)
     kind, mime = _sniff(head, name)
     limit = max_bytes(kind)
     if size > limit:
-        raise _refuse(_("Berkas \u201c%(name)s\u201d berukuran %(size)s; batas %(kind)s %(limit)s.")
+        raise _refuse(_("Berkas “%(name)s” berukuran %(size)s; batas %(kind)s %(limit)s.")
                       % {"name": name, "size": limits._mb(size), "kind": MediaKind(kind).label.lower(),
                          "limit": limits._mb(limit)})
     sha = _sha256(file)

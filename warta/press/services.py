@@ -326,17 +326,17 @@ def attachment_add(*, actor, release: PressRelease, upload, title: str = "") -> 
                               % {"state": release.get_state_display()})
     size = getattr(upload, "size", None) or 0
     if size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("Berkas \u201c%(name)s\u201d terlalu besar (%(mb).1f MB); paling besar 20 MB.")
+        raise ValidationError({"file": _("Berkas “%(name)s” terlalu besar (%(mb).1f MB); paling besar 20 MB.")
                                % {"name": name, "mb": size / 1024 / 1024}})
     if size == 0:
-        raise ValidationError({"file": _("Berkas \u201c%(name)s\u201d kosong.") % {"name": name}})
+        raise ValidationError({"file": _("Berkas “%(name)s” kosong.") % {"name": name}})
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
     guess = filetype.guess(head)
     mime = guess.mime if guess else ""
     if mime not in ATTACHMENT_TYPES:
-        raise ValidationError({"file": _("Isi berkas \u201c%(name)s\u201d bukan %(types)s (dinilai dari isinya, "
+        raise ValidationError({"file": _("Isi berkas “%(name)s” bukan %(types)s (dinilai dari isinya, "
                                          "bukan dari namanya).") % {"name": name,
                                                                    "types": ", ".join(ATTACHMENT_TYPES.values())}})
     title = (title or "").strip()[:200] or name[:200]
@@ -399,11 +399,11 @@ def _clean_contact(unit, data: dict, *, instance: MediaContact | None = None, ch
             try:
                 validate_email(out["email"])
             except ValidationError:
-                errors.setdefault("email", []).append(_("Alamat email \u201c%(email)s\u201d tidak sah.")
+                errors.setdefault("email", []).append(_("Alamat email “%(email)s” tidak sah.")
                                                       % {"email": out["email"]})
     if out.get("region_code") and not REGION_RE.match(out["region_code"]):
         errors.setdefault("region_code", []).append(
-            _("Kode wilayah \u201c%(code)s\u201d tidak sah; contoh 32 atau 32.01.") % {"code": out["region_code"]})
+            _("Kode wilayah “%(code)s” tidak sah; contoh 32 atau 32.01.") % {"code": out["region_code"]})
     if "beats" in data:
         out["beats"] = _split_beats(data["beats"])
     if "archived" in data:

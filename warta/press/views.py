@@ -181,7 +181,7 @@ def release_docx(request, release_uuid):
 def _text_of(snapshot: dict, key: str) -> list[str]:
     value = snapshot.get(key, "")
     if key == "quotes":
-        return [f"\u201c{q.get('text', '')}\u201d \u2014 {q.get('name', '')}, {q.get('position', '')}"
+        return [f"“{q.get('text', '')}” \u2014 {q.get('name', '')}, {q.get('position', '')}"
                 for q in value or []]
     if key == "body":
         return [p.strip() for p in str(value).replace("\r\n", "\n").split("\n\n") if p.strip()]
