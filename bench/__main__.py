@@ -157,6 +157,19 @@ def main() -> int:
     except Exception as exc:  # noqa: BLE001 - a failed scenario is reported, the others still run
         failures.append(f"language: {exc}")
 
+    from bench.publishing import bench_publishing
+
+    print("bench: publishing", flush=True)
+    try:
+        publishing = bench_publishing()
+        flat.update(publishing)
+        if publishing.get("publish_failed_reason"):
+            failures.append(f"publishing: {publishing['publish_failed_reason']}")
+    except Exception as exc:  # noqa: BLE001 - a failed scenario is reported, the others still run
+        failures.append(f"publishing: {exc}")
+    flat.setdefault("publish_10k_seconds", None)
+    flat.setdefault("publish_duplicates", None)
+
     required = [f"{page}_{q}_ms_{db}" for page in PAGES for q in ("p50", "p95") for db in DATABASES]
     for name in required:
         flat.setdefault(name, None)

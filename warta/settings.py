@@ -150,10 +150,12 @@ TASKS_EAGER = env_bool("WARTA_TASKS_EAGER")
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    WARTA_RQ_WORKER_CLASS = ENV.get("WARTA_RQ_WORKER_CLASS", "rq.worker.SimpleWorker")
     RQ_QUEUES = {q: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600, "ASYNC": not TASKS_EAGER} for q in TASK_QUEUES}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": ENV.get("WARTA_CACHE_PREFIX", "warta")}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from Redis, kept in the database
 else:
+    WARTA_RQ_WORKER_CLASS = ""
     backend = "django_tasks.backends.immediate.ImmediateBackend" if TASKS_EAGER else "django_tasks_db.DatabaseBackend"
     TASKS = {"default": {"BACKEND": backend, "QUEUES": TASK_QUEUES}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "warta_cache"}}

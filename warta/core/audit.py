@@ -9,8 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from warta.core.context import client_ip
@@ -68,6 +67,19 @@ def _fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def _head_advance() -> tuple[int, str]:
+    """Take the chain's head row lock and the next sequence number in one statement (UPDATE …
+    RETURNING, on PostgreSQL and SQLite alike): writers hold the lock for as short as possible."""
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:  # a new database: the head is made once
+        AuditHead.objects.get_or_create(pk=1)
+        return _head_advance()
+    return int(row[0]), row[1]
+
+
 def audit_record(
     *,
     actor=None,
@@ -93,11 +105,9 @@ def audit_record(
     with transaction.atomic():
         # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) first,
         # so two writers can never chain onto the same previous hash.
-        AuditHead.objects.get_or_create(pk=1)
-        AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1)
-        head = AuditHead.objects.select_for_update().get(pk=1)
+        seq, prev_hash = _head_advance()
         event = AuditEvent(
-            seq=head.seq,
+            seq=seq,
             created_at=timezone.now(),
             actor=actor if actor is not None and actor.pk else None,
             actor_label=(getattr(actor, "email", "") or str(actor or ""))[:254] if actor is not None else "",
@@ -110,9 +120,9 @@ def audit_record(
             target_label=target_label[:255],
             changes=_clean_changes(changes),
             ip=ip if ip is not None else client_ip.get(),
-            prev_hash=head.hash,
+            prev_hash=prev_hash,
         )
-        event.hash = event_digest(prev_hash=head.hash, fields=_fields(event))
+        event.hash = event_digest(prev_hash=prev_hash, fields=_fields(event))
         event.save(force_insert=True)
         AuditHead.objects.filter(pk=1).update(hash=event.hash)
     return event

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from warta.publishing.models import Post, PostState, Publication, PublicationState
-from warta.publishing.states import post_transition
+from warta.publishing.models import PostState, Publication, PublicationState
+from warta.publishing.states import posts_transition_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,6 @@ def publications_dispatch(*, now: datetime | None = None, batch: int = BATCH, li
     now = now or timezone.now()
     enqueue = enqueue or _enqueue_now
     total = 0
-    post_ids: set[int] = set()
     while total < limit:
         candidates = list(due_publications(now).order_by("due_at", "pk").values_list("pk", flat=True)[:batch])
         if not candidates:
@@ -89,18 +88,15 @@ def publications_dispatch(*, now: datetime | None = None, batch: int = BATCH, li
              .update(next_attempt_at=mark))
             taken = list(Publication.objects.filter(pk__in=candidates, next_attempt_at=mark)
                          .values_list("pk", "post_id"))
+            # The posts move to PUBLISHING with their hand-over, in one statement and one audit
+            # event per unit, so that workers find them there and never queue for the post's row.
+            posts_transition_bulk(post_ids={post_id for _, post_id in taken}, from_state=PostState.SCHEDULED,
+                                  to=PostState.PUBLISHING, reason="due")
         ids = [pk for pk, _ in taken]
         enqueue(ids)
         total += len(ids)
-        post_ids.update(post_id for _, post_id in taken)
         if len(candidates) < batch:
             break
-    # After every hand-over, so that workers start at once; a worker's claim moves its post too.
-    for post in Post.objects.filter(pk__in=post_ids, state=PostState.SCHEDULED).iterator(chunk_size=500):
-        try:
-            post_transition(post=post, to=PostState.PUBLISHING, reason="due")
-        except ValueError:  # moved on meanwhile (edited back to draft…): its publications were cancelled
-            logger.info("Post %s not moved to publishing", post.pk)
     if total:
         logger.info("dispatched %s publications", total)
     return total

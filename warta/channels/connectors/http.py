@@ -9,11 +9,14 @@ tokens when the platform says the token expired.
 from __future__ import annotations
 
 import email.utils
+import functools
 import json
+import ssl
 import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import certifi
 import httpx
 
 from warta.channels.connectors.base import ConnectorContext, TokenSet
@@ -22,10 +25,19 @@ from warta.channels.connectors.errors import ConnectorError, ErrorKind
 USER_AGENT = "Warta/0.1 (+humas pemerintah)"
 
 
+@functools.cache
+def ssl_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: building one loads the CA bundle, which cost
+    about as much CPU as a whole publication (measured by bench/publishing.py)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def http_client(timeout_s: float, *, transport: httpx.BaseTransport | None = None,
                 headers: Mapping[str, str] | None = None, **kwargs: Any) -> httpx.Client:
     """An httpx client as every connector opens one: a total and a connect timeout, Warta's
     User-Agent, and redirects never followed on their own."""
+    if transport is None:
+        kwargs.setdefault("verify", ssl_context())
     return httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)),
                         headers={"User-Agent": USER_AGENT, **(headers or {})}, transport=transport,
                         follow_redirects=False, **kwargs)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -218,8 +219,12 @@ class GuardedTransport(httpx.HTTPTransport):
     ``handle_request`` when every address of the host is refused.
     """
 
-    def __init__(self, *, allow: Sequence[str] | AllowList = (), verify: bool = True,
+    def __init__(self, *, allow: Sequence[str] | AllowList = (), verify: bool | ssl.SSLContext = True,
                  limits: httpx.Limits | None = None) -> None:
+        if verify is True:
+            from warta.channels.connectors.http import ssl_context  # one context per process
+
+            verify = ssl_context()
         super().__init__(verify=verify, trust_env=False, proxy=None,
                          limits=limits or httpx.Limits(max_connections=10, max_keepalive_connections=2))
         self.allow = allow if isinstance(allow, AllowList) else AllowList.parse(allow)
