@@ -14,6 +14,7 @@ from warta.media.api import router as media_router
 from warta.guideline.api import router as guideline_router
 from warta.approvals.api import router as approvals_router
 from warta.publishing.api import router as publishing_router
+from warta.publishing.calendar_api import router as publishing_calendar_router
 from warta.publishing.engine_api import router as publishing_engine_router
 from warta.amplification.api import router as amplification_router
 from warta.press.api import router as press_router
@@ -60,5 +61,6 @@ api.add_router("/", guideline_router)
 api.add_router("/", approvals_router)
 api.add_router("/", publishing_router)
 api.add_router("/", publishing_engine_router)
+api.add_router("/", publishing_calendar_router)
 api.add_router("/", amplification_router)
 api.add_router("/", press_router)

@@ -8,6 +8,6 @@ class PublishingConfig(AppConfig):
     verbose_name = _("Publikasi")
 
     def ready(self) -> None:
-        # Publishing engine (H5): permissions, audit labels, periodic dispatcher and recovery.
-        # The composer (H6): permissions and audit labels, and the "post" kind of the approvals app.
-        from warta.publishing import approval, schedule, services, tasks  # noqa: F401  # noqa: F401
+        # Permissions, audit labels, the periodic dispatcher and recovery, the "post" kind of the
+        # approvals app, the campaign-duplication hook, and the plan-import tasks.
+        from warta.publishing import approval, calendar, plan_tasks, schedule, services, tasks  # noqa: F401
