@@ -248,19 +248,29 @@ def _approve(ctx: Ctx, post) -> None:
                         comment="Sudah sesuai, silakan diterbitkan.")
 
 
-def sandbox_reachable() -> bool:
-    """Whether this installation's sandbox API answers now (any HTTP answer counts)."""
+def sandbox_reachable(account) -> bool:
+    """Whether this installation's own sandbox answers now and knows ``account`` by its stored
+    token (another server on the same port, or a sandbox of another database, does not count)."""
     import httpx
 
     from warta.channels.connectors.sandbox.client import sandbox_base_url
-    from warta.channels.models import PlatformApp
+    from warta.channels.models import Credential, PlatformApp
 
     app = PlatformApp.objects.filter(platform="sandbox").first()
-    try:
-        httpx.get(f"{sandbox_base_url(app.base_url if app else '')}/me", timeout=PROBE_TIMEOUT_S)
-    except httpx.HTTPError:
+    credential = Credential.objects.filter(account=account).first() if account is not None else None
+    token = (credential.tokens or {}).get("access_token") if credential is not None else None
+    if not token:
         return False
-    return True
+    try:
+        response = httpx.get(f"{sandbox_base_url(app.base_url if app else '')}/me", timeout=PROBE_TIMEOUT_S,
+                             headers={"Authorization": f"Bearer {token}"})
+        return response.status_code == 200 and f"@{response.json().get('handle', '')}".lower() == account.handle.lower()
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return False
+
+
+def _account(ctx: Ctx, unit_key: str):
+    return ctx.accounts.get((KAB_HANDLE if unit_key == "kab" else DISKOMINFO_HANDLE).lower())
 
 
 def _one_post(ctx: Ctx, spec, *, reachable: bool) -> str:
@@ -271,7 +281,7 @@ def _one_post(ctx: Ctx, spec, *, reachable: bool) -> str:
     key, unit_key, title, text, link, pillar_name, in_campaign, what, offset, at = spec
     unit = ctx.kab if unit_key == "kab" else ctx.diskominfo
     author = ctx.admin if unit_key == "kab" else ctx.editor
-    account = ctx.accounts.get((KAB_HANDLE if unit_key == "kab" else DISKOMINFO_HANDLE).lower())
+    account = _account(ctx, unit_key)
     if what in ("scheduled", "published") and account is None:
         raise LookupError("akun sandbox belum terhubung")
     pillar = Pillar.objects.active().filter(unit=ctx.kab, name=pillar_name).first()
@@ -279,7 +289,7 @@ def _one_post(ctx: Ctx, spec, *, reachable: bool) -> str:
     post = services.post_create(actor=author, unit=unit, title=title, variants={"sandbox": {"text": text, "link": link}},
                                 notes="Data demo.", campaign=campaign, pillar=pillar)
     when = _local(unit, ctx.today + timedelta(days=offset), at) if offset is not None else None
-    if what in ("draft", "review") and when is not None:
+    if when is not None:  # the planned time: the calendar shows it and the guideline checks it on submit
         post = calendar.post_plan_set(actor=author, post=post, when=when)
     if what == "draft":
         return post.state
@@ -299,7 +309,7 @@ def _one_post(ctx: Ctx, spec, *, reachable: bool) -> str:
 
 def seed_publishing(ctx: Ctx, stdout=None) -> str:
     from warta.publishing import services
-    from warta.publishing.models import Post, Publication, PublicationState, Template
+    from warta.publishing.models import Post, PostState, Publication, PublicationState, Template
 
     made_templates = 0
     for kind, name, text in TEMPLATES:
@@ -315,7 +325,7 @@ def seed_publishing(ctx: Ctx, stdout=None) -> str:
         if unit is None or Post.objects.filter(unit=unit, title=title).exists():
             continue
         if spec[7] == "published" and reachable is None:
-            reachable = sandbox_reachable()
+            reachable = sandbox_reachable(_account(ctx, unit_key))
         try:
             with transaction.atomic():  # a post that cannot get where its spec says is not left half-made
                 state = _one_post(ctx, spec, reachable=bool(reachable))
@@ -334,7 +344,7 @@ def seed_publishing(ctx: Ctx, stdout=None) -> str:
             made[-1] = Post.objects.get(pk=post.pk).state
     for line in failed:
         _say(stdout, f"Publikasi: konten dilewati — {line}\n")
-    states = ", ".join(f"{n} {s}" for s, n in sorted(_count(made).items()))
+    states = ", ".join(f"{n} {PostState(s).label.lower()}" for s, n in sorted(_count(made).items()))
     tail = ""
     if welcome_waits:
         tail = (f" Sandbox belum berjalan: konten sambutan dijadwalkan {int(PUBLISH_DELAY.total_seconds() // 60)} "
@@ -352,12 +362,30 @@ def _count(items) -> dict:
 # --- amplification ------------------------------------------------------------------------------------
 
 
+PACKAGE_TITLE = "Ajakan Gerakan Bersih Sungai serentak"
+
+
 def seed_amplification(ctx: Ctx) -> str:
-    try:
-        from warta.amplification import services  # noqa: F401
-    except ImportError:
-        return "Amplifikasi: layanan belum tersedia, dilewati."
-    return "Amplifikasi: layanan belum tersedia, dilewati."
+    """One package from Kabupaten Bogor to all its kecamatan: share the river clean-up call."""
+    from warta.amplification import services
+    from warta.amplification.models import Package
+    from warta.organisations.models import UnitKind
+    from warta.publishing.models import Post
+
+    if Package.objects.filter(unit=ctx.kab, title=PACKAGE_TITLE).exists():
+        return "Amplifikasi: 0 paket baru."
+    recipients = list(Unit.objects.filter(parent=ctx.kab, kind=UnitKind.KECAMATAN, archived_at__isnull=True))
+    if not recipients:
+        return "Amplifikasi: dilewati (Kabupaten Bogor belum punya kecamatan)."
+    deadline = _local(ctx.kab, ctx.today + timedelta(days=2), time(17, 0))
+    text = _text("Ayo ikut Gerakan Bersih Sungai serentak di kecamatan kita! Bersama menjaga aliran sungai agar "
+                 "air hujan mengalir lancar. #BogorSiagaBanjir")
+    services.package_create(
+        actor=ctx.admin, unit=ctx.kab, title=PACKAGE_TITLE, variants={"sandbox": {"text": text, "link": ""}},
+        recipients=recipients, deadline=deadline,
+        note="Mohon dibagikan di akun resmi kecamatan paling lambat lusa; sesuaikan nama desa bila perlu.",
+        source_post=Post.objects.filter(unit=ctx.kab, title="Gerakan bersih sungai serentak").first())
+    return f"Amplifikasi: 1 paket baru untuk {len(recipients)} kecamatan."
 
 
 # --- press --------------------------------------------------------------------------------------------
@@ -386,12 +414,12 @@ def seed_press(ctx: Ctx) -> str:
             with transaction.atomic():
                 services.contact_create(actor=ctx.admin, unit=kab, name=name, email=email, outlet=outlet,
                                         beats=beats, region_code=KAB_CODE)
-            made.append("kontak")
+            made.append("kontak media")
     if not DistributionList.objects.filter(unit=kab, name__iexact=LIST_NAME).exists():
         contacts = list(MediaContact.objects.filter(unit=kab, email__in=[c[2] for c in CONTACTS]))
         with transaction.atomic():
             services.list_create(actor=ctx.admin, unit=kab, name=LIST_NAME, contacts=contacts)
-        made.append("daftar")
+        made.append("daftar distribusi")
     if not PressRelease.objects.filter(unit=kab, headline=RELEASE_HEADLINE).exists():
         with transaction.atomic():
             release = services.release_create(
@@ -410,8 +438,9 @@ def seed_press(ctx: Ctx) -> str:
             request = approval_current(release)
             if request is not None and request.state == ApprovalRequest.State.PENDING:
                 approval_decide(actor=ctx.approver, request=request, decision="approve", acknowledged=True)
-        made.append("siaran pers")
-    return f"Siaran pers: {len(made)} baru ({', '.join(made) or '-'})."
+        made.append("siaran pers disetujui")
+    parts = ", ".join(f"{n} {what}" for what, n in _count(made).items())
+    return f"Siaran pers: {len(made)} baru ({parts or '-'})."
 
 
 # --- the step -----------------------------------------------------------------------------------------
