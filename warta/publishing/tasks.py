@@ -26,6 +26,20 @@ publication_publish = publication_publish_task
 
 
 @task(queue_name="publishing")
+def account_publications_publish_task(publication_ids: list[int]) -> dict:
+    """Send one account's due publications in order; each one's claim still decides who sends."""
+    outcomes: dict[str, int] = {}
+    for pk in publication_ids:
+        try:
+            outcome = publisher.publish_one(pk)
+        except Exception:  # one publication's fault must not hold back the account's others
+            logger.exception("Publication %s could not be published", pk)
+            outcome = "error"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+@task(queue_name="publishing")
 def publications_dispatch_task() -> int:
     """Hand every due publication to the publishing queue."""
     return dispatch.publications_dispatch()
