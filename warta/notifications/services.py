@@ -92,11 +92,17 @@ def notifications_email(notification_ids: Iterable[int]) -> int:
     sent = 0
     rows = Notification.objects.filter(pk__in=list(notification_ids), emailed_at__isnull=True).select_related("user")
     for notification in rows:
+        # Claim the row before sending: a second run of the task at the same time (a retried
+        # job) finds it claimed and skips it. A refused email gives the claim back.
+        claimed_at = timezone.now()
+        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=claimed_at):
+            continue
         ok = email_send(subject=_("[Warta] %(title)s") % {"title": notification.title},
                         body=notification_email_body(notification), recipients=[notification.user.email])
         if ok:
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
             sent += 1
+        else:
+            Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(emailed_at=None)
     return sent
 
 
@@ -110,6 +116,9 @@ def notification_read(*, user, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_read_all(*, user) -> int:
-    """Mark all of the user's unread notifications read; return how many changed."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+def notifications_read_all(*, user, reach=None) -> int:
+    """Mark all of the user's unread notifications read (only those about ``reach``'s subtree
+    when given); return how many changed."""
+    from warta.notifications.selectors import within
+
+    return within(Notification.objects.filter(user=user, read_at__isnull=True), reach).update(read_at=timezone.now())

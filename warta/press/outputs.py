@@ -8,6 +8,7 @@ Latin letters). See docs/adr/0021-press-releases.md.
 """
 
 import io
+import re
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -56,6 +57,16 @@ def release_html(release, *, attachments=None, attachment_url=None) -> str:
         "release": release, "kop": letterhead(release), "title": TITLE, "dateline": dateline(release),
         "contact": contact_lines(release), "attachments": attachments or [], "attachment_url": attachment_url,
     })
+
+
+# XML 1.0 (and so DOCX) refuses C0 control characters other than tab, newline and carriage return;
+# a pasted text can carry them (\x0b from Word, \x1b from a terminal).
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters an XML document (DOCX) cannot hold."""
+    return _XML_UNSAFE.sub("", str(text))
 
 
 def filename(release, ext: str) -> str:
@@ -167,7 +178,7 @@ def release_docx(release) -> bytes:
     def para(text="", *, bold=False, italic=False, size=None, center=False, justify=False):
         paragraph = document.add_paragraph()
         if text:
-            run = paragraph.add_run(text)
+            run = paragraph.add_run(xml_safe(text))
             run.bold, run.italic = bold, italic
             if size:
                 run.font.size = Pt(size)
@@ -194,8 +205,8 @@ def release_docx(release) -> bytes:
         para(f"Nomor: {release.number}", center=True)
     para(release.headline, bold=True, size=14, center=True)
     lead = para(justify=True)
-    lead.add_run(dateline(release)).bold = True
-    lead.add_run(f" \u2013 {release.lead}")
+    lead.add_run(xml_safe(dateline(release))).bold = True
+    lead.add_run(xml_safe(f" \u2013 {release.lead}"))
     for text in release.paragraphs:
         para(text, justify=True)
     for q in release.quotes:
@@ -215,8 +226,8 @@ def release_docx(release) -> bytes:
     footer.add_run("Halaman ")
     _page_field(footer)
 
-    document.core_properties.title = release.headline
-    document.core_properties.author = release.unit.name
+    document.core_properties.title = xml_safe(release.headline)
+    document.core_properties.author = xml_safe(release.unit.name)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

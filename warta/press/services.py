@@ -341,13 +341,34 @@ def attachment_add(*, actor, release: PressRelease, upload, title: str = "") -> 
                                                                    "types": ", ".join(ATTACHMENT_TYPES.values())}})
     title = (title or "").strip()[:200] or name[:200]
     with transaction.atomic():
+        state_before = _attachments_changing(release, actor=actor)
         attachment = PressAttachment(release=release, title=title, filename=name[-200:], mime_type=mime, size=size,
                                      created_by=actor)
         attachment.file.save(name[-80:], upload, save=False)
         attachment.save()
         audit_record(actor=actor, unit=release.unit, action="press.attachment_add", target=release,
-                     changes={"title": title, "mime_type": mime, "size": size})
+                     changes={"title": title, "mime_type": mime, "size": size, "version": release.version,
+                              "state_before": state_before})
     return attachment
+
+
+def _attachments_changing(release: PressRelease, *, actor) -> str:
+    """The attachments are part of what the approver saw and of the public page: changing them on
+    a release in review, approved or sent back is an edit like any other (a new version, the
+    approval superseded, back to draft). Returns the state before. Call inside a transaction."""
+    locked = PressRelease.objects.select_for_update().get(pk=release.pk)
+    before = locked.state
+    if not locked.is_editable:
+        raise ValidationError(_("Siaran pers yang sudah %(state)s tidak dapat diubah lampirannya.")
+                              % {"state": locked.get_state_display()})
+    if before != State.DRAFT:
+        locked.version += 1
+        locked.state = State.DRAFT
+        approval_supersede(subject=locked, actor=actor)
+        locked.save(update_fields=["version", "state", "updated_at"])
+        _save_version(locked, actor=actor)
+    release.version, release.state = locked.version, locked.state
+    return before
 
 
 def attachment_remove(*, actor, attachment: PressAttachment) -> None:
@@ -356,8 +377,9 @@ def attachment_remove(*, actor, attachment: PressAttachment) -> None:
         raise ValidationError(_("Lampiran siaran pers yang sudah %(state)s tidak dapat dihapus.")
                               % {"state": release.get_state_display()})
     with transaction.atomic():
+        state_before = _attachments_changing(release, actor=actor)
         audit_record(actor=actor, unit=release.unit, action="press.attachment_remove", target=release,
-                     changes={"title": attachment.title})
+                     changes={"title": attachment.title, "version": release.version, "state_before": state_before})
         stored = attachment.file.name
         attachment.delete()
         transaction.on_commit(partial(attachment.file.storage.delete, stored))
@@ -502,7 +524,14 @@ def contacts_import_plan(*, unit, data: bytes) -> ImportPlan:
         raise ValidationError({"file": _("Berkas kosong.")})
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _import_rows(unit, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:  # a field over the csv module's limit (128 KB), a stray quote at the end…
+        raise ValidationError({"file": _("Berkas CSV tidak dapat dibaca: ada kolom yang terlalu panjang atau "
+                                         "tanda kutip yang tidak ditutup.")}) from exc
+
+
+def _import_rows(unit, reader) -> ImportPlan:
     header = next(reader)
     columns = [HEADERS.get(h.strip().lower().replace(" ", "_")) for h in header]
     plan = ImportPlan()
@@ -524,7 +553,8 @@ def contacts_import_plan(*, unit, data: bytes) -> ImportPlan:
             plan.errors.append(_("Baris %(line)s: ada %(got)s kolom, padahal judul kolom hanya %(want)s.")
                                % {"line": line, "got": len(values), "want": len(header)})
             continue
-        row = {key: values[i] for i, key in enumerate(columns) if key and i < len(values)}
+        # A short row reads as empty cells, so a missing name or email is named, not skipped.
+        row = {key: values[i] if i < len(values) else "" for i, key in enumerate(columns) if key}
         try:
             cleaned = _clean_contact(unit, row, check_unique=False)
         except ValidationError as exc:
@@ -632,6 +662,13 @@ def press_send(*, actor, release: PressRelease, distribution_list: DistributionL
     if not contacts:
         raise ValidationError({"distribution_list": _("Daftar distribusi ini belum berisi kontak aktif.")})
     with transaction.atomic():
+        # Two sends at once (a double click) must not both see "nobody sent yet": the release is
+        # locked while its deliveries are counted and made.
+        locked = PressRelease.objects.select_for_update().get(pk=release.pk)
+        if not locked.is_sendable or locked.version != release.version:
+            raise ValidationError(_("Siaran pers ini baru saja berubah (status %(state)s, versi %(v)s); muat ulang "
+                                    "halaman lalu kirim lagi.") % {"state": locked.get_state_display(),
+                                                                   "v": locked.version})
         done = set(PressDelivery.objects.filter(release=release, version=release.version,
                                                 state__in=[PressDelivery.State.QUEUED, PressDelivery.State.SENT])
                    .values_list("contact_id", flat=True))
@@ -669,7 +706,8 @@ def delivery_email(delivery: PressDelivery, *, pdf: bytes) -> EmailMessage:
         lines += [_("Baca selengkapnya: %(url)s") % {"url": public_url(release)}, ""]
     lines += [_("Siaran pers lengkap terlampir (PDF)."), ""]
     lines += outputs.contact_lines(release) + ["", release.unit.name]
-    message = EmailMessage(subject=release.headline, body="\n".join(lines), from_email=settings.DEFAULT_FROM_EMAIL,
+    # A line break in a header is refused (BadHeaderError): the subject is the headline on one line.
+    message = EmailMessage(subject=" ".join(release.headline.split()), body="\n".join(lines), from_email=settings.DEFAULT_FROM_EMAIL,
                            to=[delivery.email], reply_to=[release.contact_email] if release.contact_email else None)
     message.attach(outputs.filename(release, "pdf"), pdf, "application/pdf")
     return message

@@ -233,6 +233,7 @@ def release_versions(request, release_uuid):
 @scoped("press.edit", write_permission="press.edit")
 def attachment_add(request, release_uuid):
     release = _release(request, release_uuid)
+    version = release.version
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -246,7 +247,16 @@ def attachment_add(request, release_uuid):
                 messages.error(request, message)
     else:
         messages.success(request, _("Lampiran ditambahkan."))
+        _back_to_draft_message(request, release, version)
     return redirect("press:release-detail", request.scope.unit.uuid, release.uuid)
+
+
+def _back_to_draft_message(request, release, before: int) -> None:
+    """Changing the attachments of a release past draft made a new version (see services)."""
+    release.refresh_from_db(fields=["version", "state"])
+    if release.version != before:
+        messages.warning(request, _("Perubahan disimpan sebagai versi %(v)s; siaran pers kembali menjadi draf dan "
+                                    "perlu diajukan ulang.") % {"v": release.version})
 
 
 def _attachment(release, attachment_uuid) -> PressAttachment:
@@ -260,6 +270,7 @@ def _attachment(release, attachment_uuid) -> PressAttachment:
 @scoped("press.edit", write_permission="press.edit")
 def attachment_remove(request, release_uuid, attachment_uuid):
     release = _release(request, release_uuid)
+    version = release.version
     try:
         services.attachment_remove(actor=request.user, attachment=_attachment(release, attachment_uuid))
     except ValidationError as exc:
@@ -267,6 +278,7 @@ def attachment_remove(request, release_uuid, attachment_uuid):
             messages.error(request, message)
     else:
         messages.success(request, _("Lampiran dihapus."))
+        _back_to_draft_message(request, release, version)
     return redirect("press:release-detail", request.scope.unit.uuid, release.uuid)
 
 
@@ -429,6 +441,11 @@ def _list_form(request, *, dlist=None):
     scope = request.scope
     owner = dlist.unit if dlist else scope.unit
     contacts = selectors.contact_list(scope=scope).filter(unit__path__startswith=owner.path)
+    if dlist is not None:
+        # An archived contact stays in the list (it is simply not sent to): saving the list's
+        # name must not silently drop it, so it stays a choice, ticked.
+        contacts = contacts | dlist.contacts.filter(unit__path__startswith=owner.path)
+        contacts = contacts.distinct()
     initial = {"name": dlist.name, "contacts": list(dlist.contacts.all())} if dlist else {}
     form = ListForm(request.POST or None, initial=initial, contacts=contacts)
     if request.method == "POST" and form.is_valid():
