@@ -88,7 +88,9 @@ def publications_dispatch(*, now: datetime | None = None, batch: int = BATCH, li
     enqueue = enqueue or _enqueue_now
     total = 0
     while total < limit:
-        candidates = list(due_publications(now).order_by("due_at", "pk").values_list("pk", flat=True)[:batch])
+        # Whole accounts per batch, so that the hand-over can group each account's publications.
+        candidates = list(due_publications(now).order_by("account_id", "due_at", "pk")
+                          .values_list("pk", flat=True)[:batch])
         if not candidates:
             break
         mark = _mark(now)
