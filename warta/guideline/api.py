@@ -13,6 +13,7 @@ from ninja import Query, Router, Status
 from warta.channels.connectors.base import Platform
 from warta.guideline import selectors, services
 from warta.guideline.engine import guideline_check
+from warta.guideline.params import MAX_YEAR, MIN_YEAR
 from warta.guideline.schemas import CheckIn, CheckOut, RuleIn, RuleOut, RulePage, RulePatch
 from warta.organisations.api import aware, paginate, responses, unit_scope
 from warta.organisations.schemas import PageIn
@@ -94,6 +95,9 @@ def check(request, unit_uuid: UUID, payload: CheckIn):
     scope.require("guideline.view")
     if payload.platform and payload.platform not in {p.value for p in Platform}:
         raise ValidationError({"platform": _("Platform tidak dikenal.")})
+    if payload.when is not None and not MIN_YEAR <= payload.when.year <= MAX_YEAR:
+        # year 1 or 9999 with an offset cannot be shown in the unit's zone
+        raise ValidationError({"when": _("Tahun harus antara %(min)s dan %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}})
     result = guideline_check(unit=scope.unit, text=payload.text.replace("\x00", ""), platform=payload.platform,
                              links=payload.links, when=aware(payload.when, scope))
     return result.as_dict()

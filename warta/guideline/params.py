@@ -27,6 +27,7 @@ from warta.guideline.models import RuleKind, Severity
 MAX_ITEMS = 500
 MAX_PHRASE = 100
 DEFAULT_THRESHOLD = 0.5
+MIN_YEAR, MAX_YEAR = 1900, 2999
 _HASHTAG = re.compile(r"^#\w{1,100}$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -118,7 +119,14 @@ def _moment(value, name: str, zone) -> datetime:
         if zone is None:
             raise ValidationError({name: _("Sertakan zona waktu (misalnya +07:00).")})
         value = value.replace(tzinfo=zone)
-    return value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        value = None
+    # a moment near year 1 or 9999 cannot be shown in every unit's zone (and means nothing here)
+    if value is None or not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError({name: _("Tahun harus antara %(min)s dan %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}})
+    return value
 
 
 def domain_clean(value: str) -> str:
@@ -194,6 +202,8 @@ def params_clean(kind: str, params, *, zone=None) -> dict:
         return {"windows": _windows(params.get("windows"))}
     # sensitive period
     name = params.get("name")
+    if isinstance(name, str):
+        name = name.replace("\x00", "")  # never stored: PostgreSQL's JSON refuses it
     if not isinstance(name, str) or not name.strip():
         raise ValidationError({"name": _("Beri nama masa sensitif, misalnya Masa tenang Pilkada.")})
     if len(name.strip()) > 120:

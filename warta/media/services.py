@@ -234,9 +234,10 @@ def media_upload(*, actor, unit, file, title: str = "", alt_text: str = "") -> M
     is not a supported image or video, is too large, or cannot be read. The same bytes
     uploaded again to the same unit return the existing asset (restored if archived).
     """
-    name = (getattr(file, "name", "") or _("berkas")).rsplit("/", 1)[-1][:120]
-    title = (title or "").strip()[:200]
-    alt_text = (alt_text or "").strip()
+    # NUL never reaches the database (PostgreSQL refuses it)
+    name = (getattr(file, "name", "") or _("berkas")).replace("\x00", "").rsplit("/", 1)[-1][:120]
+    title = (title or "").replace("\x00", "").strip()[:200]
+    alt_text = (alt_text or "").replace("\x00", "").strip()
     if len(alt_text) > 1000:
         raise ValidationError({"alt_text": [_("Teks alternatif paling banyak 1.000 karakter.")]})
     size = _size(file)
@@ -324,7 +325,7 @@ def media_update(*, actor, asset: MediaAsset, **fields) -> MediaAsset:
     changes = {}
     errors = {}
     for key, value in fields.items():
-        value = (value or "").strip()
+        value = (value or "").replace("\x00", "").strip()
         if key == "title" and len(value) > 200:
             errors["title"] = [_("Judul paling banyak 200 karakter.")]
         if key == "alt_text" and len(value) > 1000:

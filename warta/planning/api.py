@@ -9,6 +9,7 @@ written only from a scope containing its owner unit, with ``planning.manage`` (e
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -56,7 +57,7 @@ def _list(request, model, unit_uuid: UUID, filters: ListFilterIn, paging: PageIn
                              inherited=filters.inherited)
     qs = selectors.row_list(model, scope=scope, filters=f)
     if model is Campaign:
-        qs = qs.prefetch_related("goals", "pillars", "audiences", "accounts")
+        qs = qs.prefetch_related("goals", "pillars", "audiences", _accounts_in(token_scope(request)))
     return paginate(qs, paging)
 
 
@@ -110,9 +111,15 @@ def _campaign_relations(owner, fields: dict) -> dict:
     return fields
 
 
-def _campaign_out(campaign: Campaign) -> Campaign:
-    return Campaign.objects.select_related("unit").prefetch_related("goals", "pillars", "audiences", "accounts") \
-        .get(pk=campaign.pk)
+def _accounts_in(reach: Scope) -> Prefetch:
+    """A campaign's accounts inside ``reach`` only: an ancestor's campaign may name accounts of
+    sibling units, which the caller must not learn about."""
+    return Prefetch("accounts", queryset=Account.objects.filter(unit__path__startswith=reach.unit.path))
+
+
+def _campaign_out(campaign: Campaign, reach: Scope) -> Campaign:
+    return Campaign.objects.select_related("unit").prefetch_related("goals", "pillars", "audiences",
+                                                                    _accounts_in(reach)).get(pk=campaign.pk)
 
 
 # --- goals -----------------------------------------------------------------------------------
@@ -244,13 +251,13 @@ def campaign_create(request, unit_uuid: UUID, payload: CampaignIn):
     scope = _manage_scope(request, unit_uuid)
     fields = _campaign_relations(scope.unit, payload.dict())
     campaign = services.campaign_create(actor=request.user, unit=scope.unit, **fields)
-    return Status(201, _campaign_out(campaign))
+    return Status(201, _campaign_out(campaign, token_scope(request)))
 
 
 @router.get("/campaigns/{campaign_uuid}", response=responses({200: CampaignOut}, 403, 404),
             url_name="planning-campaign-detail", summary="Satu kampanye")
 def campaign_detail(request, campaign_uuid: UUID):
-    return _campaign_out(_row(request, Campaign, campaign_uuid, write=False)[1])
+    return _campaign_out(_row(request, Campaign, campaign_uuid, write=False)[1], token_scope(request))
 
 
 @router.patch("/campaigns/{campaign_uuid}", response=responses({200: CampaignOut}, 403, 404, 422),
@@ -259,14 +266,16 @@ def campaign_update(request, campaign_uuid: UUID, payload: CampaignPatch):
     """Change a campaign; only the fields sent change; a relation list sent replaces the old one."""
     _scope, campaign = _row(request, Campaign, campaign_uuid, write=True)
     fields = _campaign_relations(campaign.unit, _fields(payload))
-    return _campaign_out(services.campaign_update(actor=request.user, campaign=campaign, **fields))
+    return _campaign_out(services.campaign_update(actor=request.user, campaign=campaign, **fields),
+                         token_scope(request))
 
 
 @router.post("/campaigns/{campaign_uuid}/archive", response=responses({200: CampaignOut}, 403, 404, 422),
              url_name="planning-campaign-archive", summary="Arsipkan atau pulihkan kampanye")
 def campaign_archive(request, campaign_uuid: UUID, payload: ArchiveIn):
     _scope, campaign = _row(request, Campaign, campaign_uuid, write=True)
-    return _campaign_out(services.campaign_archive(actor=request.user, campaign=campaign, archived=payload.archived))
+    return _campaign_out(services.campaign_archive(actor=request.user, campaign=campaign, archived=payload.archived),
+                         token_scope(request))
 
 
 @router.post("/campaigns/{campaign_uuid}/duplicate", response=responses({201: CampaignOut}, 403, 404, 422),
@@ -276,7 +285,7 @@ def campaign_duplicate(request, campaign_uuid: UUID, payload: DuplicateIn):
     _scope, campaign = _row(request, Campaign, campaign_uuid, write=True)
     new = services.campaign_duplicate(actor=request.user, campaign=campaign, name=payload.name,
                                       shift_days=payload.shift_days)
-    return Status(201, _campaign_out(new))
+    return Status(201, _campaign_out(new, token_scope(request)))
 
 
 # --- important dates -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -196,6 +196,23 @@ def _apply(row, fields: dict, allowed: tuple[str, ...]) -> dict:
     return changed
 
 
+_UNIQUE_FIELD = {Goal: "title", Audience: "name", Pillar: "name", Campaign: "name"}
+
+
+def _save(row, **kwargs) -> None:
+    """Save ``row``. When another request took the same name a moment ago (after our check),
+    the database constraint refuses the row: a clear ValidationError, not a server error."""
+    try:
+        with transaction.atomic():
+            row.save(**kwargs)
+    except IntegrityError:
+        field = _UNIQUE_FIELD.get(type(row))
+        if field is None:
+            raise
+        raise ValidationError({field: _("Unit ini baru saja mendapat isian aktif dengan nama itu; pilih nama "
+                                        "lain.")}) from None
+
+
 def _archive(row, *, actor, archived: bool, kind: str, check_restore: Callable[[], None] | None = None):
     if archived == row.is_archived:
         return row
@@ -203,7 +220,7 @@ def _archive(row, *, actor, archived: bool, kind: str, check_restore: Callable[[
         check_restore()
     row.archived_at = timezone.now() if archived else None
     with transaction.atomic():
-        row.save(update_fields=["archived_at", "updated_at"])
+        _save(row, update_fields=["archived_at", "updated_at"])
         _audit(actor=actor, row=row, action=f"planning.{kind}.{'archive' if archived else 'restore'}")
     return row
 
@@ -240,7 +257,7 @@ def goal_create(*, actor, unit: Unit, title: str, metric: str, target, period_st
                 period_end=period_end, notes=notes, created_by=actor)
     _goal_validate(goal)
     with transaction.atomic():
-        goal.save()
+        _save(goal)
         _audit(actor=actor, row=goal, action="planning.goal.create",
                changes={"metric": goal.metric, "target": goal.target, "period_start": goal.period_start,
                         "period_end": goal.period_end})
@@ -253,7 +270,7 @@ def goal_update(*, actor, goal: Goal, **fields) -> Goal:
     _goal_validate(goal)
     if changed:
         with transaction.atomic():
-            goal.save()
+            _save(goal)
             _audit(actor=actor, row=goal, action="planning.goal.update", changes=changed)
     return goal
 
@@ -283,7 +300,7 @@ def audience_create(*, actor, unit: Unit, name: str, segment: str, description: 
     audience = Audience(unit=unit, name=name, segment=segment, description=description, created_by=actor)
     _audience_validate(audience)
     with transaction.atomic():
-        audience.save()
+        _save(audience)
         _audit(actor=actor, row=audience, action="planning.audience.create", changes={"segment": audience.segment})
     return audience
 
@@ -294,7 +311,7 @@ def audience_update(*, actor, audience: Audience, **fields) -> Audience:
     _audience_validate(audience)
     if changed:
         with transaction.atomic():
-            audience.save()
+            _save(audience)
             _audit(actor=actor, row=audience, action="planning.audience.update", changes=changed)
     return audience
 
@@ -324,7 +341,7 @@ def pillar_create(*, actor, unit: Unit, name: str, description: str = "", colour
     pillar = Pillar(unit=unit, name=name, description=description, colour=colour, created_by=actor)
     _pillar_validate(pillar)
     with transaction.atomic():
-        pillar.save()
+        _save(pillar)
         _audit(actor=actor, row=pillar, action="planning.pillar.create", changes={"colour": pillar.colour})
     return pillar
 
@@ -335,7 +352,7 @@ def pillar_update(*, actor, pillar: Pillar, **fields) -> Pillar:
     _pillar_validate(pillar)
     if changed:
         with transaction.atomic():
-            pillar.save()
+            _save(pillar)
             _audit(actor=actor, row=pillar, action="planning.pillar.update", changes=changed)
     return pillar
 
@@ -410,7 +427,7 @@ def campaign_create(*, actor, unit: Unit, name: str, period_start: date, period_
     _campaign_validate(campaign)
     relations = _within_reach(unit, goals=goals, pillars=pillars, audiences=audiences, accounts=accounts)
     with transaction.atomic():
-        campaign.save()
+        _save(campaign)
         _relations_set(campaign, relations)
         _audit(actor=actor, row=campaign, action="planning.campaign.create",
                changes={"programme": campaign.programme, "period_start": campaign.period_start,
@@ -430,7 +447,7 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
     relations = _within_reach(campaign.unit, **relations)
     with transaction.atomic():
         if changed:
-            campaign.save()
+            _save(campaign)
         changed |= _relations_set(campaign, relations)
         if changed:
             Campaign.objects.filter(pk=campaign.pk).update(updated_at=timezone.now())
@@ -469,7 +486,7 @@ def campaign_duplicate(*, actor, campaign: Campaign, name: str, shift_days: int 
         "accounts": list(Account.objects.active().filter(unit__path__startswith=old.unit.path, campaigns=old)),
     }
     with transaction.atomic():
-        new.save()
+        _save(new)
         _relations_set(new, relations)
         _audit(actor=actor, row=new, action="planning.campaign.duplicate",
                changes={"source": str(old.uuid), "source_name": old.name, "shift_days": shift_days})

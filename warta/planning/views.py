@@ -197,7 +197,8 @@ def _campaign_page(request, campaign, form, status=200):
         "goals": list(campaign.goals.select_related("unit")),
         "pillars": list(campaign.pillars.select_related("unit")),
         "audiences": list(campaign.audiences.select_related("unit")),
-        "accounts": list(campaign.accounts.select_related("unit")),
+        # an ancestor's campaign may name accounts of sibling units: show only the scope's own
+        "accounts": list(campaign.accounts.filter(unit__path__startswith=scope.unit.path).select_related("unit")),
     }, status=status)
 
 
