@@ -147,11 +147,11 @@ class CampaignIn(BodyIn):
     period_start: dt.date
     period_end: dt.date
     description: str = Field("", max_length=5000)
-    hashtags: list[str] = Field(default_factory=list, description="Tagar, mis. [\"#BanggaBuatanIndonesia\"].")
-    goals: list[UUID] = Field(default_factory=list)
-    pillars: list[UUID] = Field(default_factory=list)
-    audiences: list[UUID] = Field(default_factory=list)
-    accounts: list[UUID] = Field(default_factory=list, description="Akun resmi unit ini atau unit di bawahnya.")
+    hashtags: list[str] = Field(default_factory=list, max_length=100, description="Tagar, mis. [\"#BanggaBuatanIndonesia\"].")
+    goals: list[UUID] = Field(default_factory=list, max_length=500)
+    pillars: list[UUID] = Field(default_factory=list, max_length=500)
+    audiences: list[UUID] = Field(default_factory=list, max_length=500)
+    accounts: list[UUID] = Field(default_factory=list, max_length=500, description="Akun resmi unit ini atau unit di bawahnya.")
 
 
 class CampaignPatch(BodyIn):
@@ -160,11 +160,11 @@ class CampaignPatch(BodyIn):
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     description: str | None = Field(None, max_length=5000)
-    hashtags: list[str] | None = None
-    goals: list[UUID] | None = None
-    pillars: list[UUID] | None = None
-    audiences: list[UUID] | None = None
-    accounts: list[UUID] | None = None
+    hashtags: list[str] | None = Field(None, max_length=100)
+    goals: list[UUID] | None = Field(None, max_length=500)
+    pillars: list[UUID] | None = Field(None, max_length=500)
+    audiences: list[UUID] | None = Field(None, max_length=500)
+    accounts: list[UUID] | None = Field(None, max_length=500)
 
 
 class DuplicateIn(BodyIn):
