@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from warta.channels import limits
-from warta.organisations.api import aware, paginate, responses, token_scope, unit_scope
+from warta.organisations.api import paginate, responses, token_scope, unit_scope
 from warta.organisations.schemas import PageIn
 from warta.organisations.scope import Scope, scope_for_unit
 from warta.publishing import selectors, services
 from warta.publishing.models import Post, Template
+from warta.publishing.schedule import local_to_utc
 from warta.publishing.schemas import (
     ArchiveIn,
     CheckIn,
@@ -237,7 +238,9 @@ def compose_check(request, unit_uuid: UUID, payload: CheckIn):
     scope = unit_scope(request, unit_uuid)
     scope.require("publishing.edit")
     inputs = services.variants_parse(scope.unit, _variants(payload.variants))
-    when = aware(payload.when, scope)
+    # Read in the unit's zone like ``aware``, and a year outside 2000–2100 is a 422 (near year 9999
+    # the guideline's conversion to the unit's zone overflows).
+    when = local_to_utc(scope.unit, payload.when) if payload.when is not None else None
     return [services.variant_check(unit=scope.unit, variant=v, when=when).as_dict() for v in inputs]
 
 

@@ -380,8 +380,12 @@ def campaign_posts_copy(*, old, new, actor, shift_days: int) -> None:
     now = timezone.now()
     for post in Post.objects.filter(campaign=old, archived_at__isnull=True).select_related("unit", "pillar"):
         snap = post_snapshot(post)
+        # Like the campaign's own relations, only what is still active is copied: a pillar
+        # archived since is left off the copy (post_create would refuse it, and with it the
+        # whole duplication).
+        pillar = post.pillar if post.pillar is not None and post.pillar.archived_at is None else None
         copy = post_create(actor=actor, unit=post.unit, title=post.title, variants=snap["variants"],
-                           notes=post.notes, campaign=new, pillar=post.pillar)
+                           notes=post.notes, campaign=new, pillar=pillar)
         at = post.scheduled_at
         if at is not None:
             at = at + timedelta(days=shift_days)

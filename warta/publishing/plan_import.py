@@ -360,6 +360,18 @@ def plan_import_apply(*, actor, unit: Unit, evaluation: Evaluation, progress: Pr
     total = len(evaluation.rows)
     posts = []
     with transaction.atomic():
+        # One import of a unit at a time, and the duplicate check again under that lock: two
+        # requests (a double click, a replayed apply, two queued tasks) that both evaluated the
+        # plan before either applied it must not both create its drafts.
+        Unit.objects.select_for_update().filter(pk=unit.pk).first()
+        existing = set(Post.objects.filter(unit=unit, archived_at__isnull=True,
+                                           scheduled_at__in=[r.when for r in evaluation.rows if r.when])
+                       .values_list("scheduled_at", "title"))
+        existing = {(at, title.lower()) for at, title in existing}
+        taken = [r for r in evaluation.rows if (r.when, r.title.lower()) in existing]
+        if taken:
+            raise ValidationError({"rows": [_("Baris %(n)s: Konten “%(title)s” pada waktu ini sudah ada di unit ini.")
+                                            % {"n": r.number, "title": r.title} for r in taken]})
         for i, row in enumerate(evaluation.rows, start=1):
             try:
                 post = post_create(actor=actor, unit=unit, title=row.title,

@@ -66,14 +66,20 @@ LIVE_ACCOUNT_STATES = (ConnectionState.CONNECTED, ConnectionState.EXPIRING)
 REARMABLE = (P.PENDING, P.FAILED, P.CANCELLED)
 
 
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the calendar's bounds (calendar.MIN_YEAR, MAX_YEAR)
+
 # --- time ---------------------------------------------------------------------------------------
 
 
 def local_to_utc(unit: Unit, value: datetime) -> datetime:
     """Read ``value`` as a wall-clock time in the unit's zone (WIB, WITA, WIT); return it in UTC.
 
-    An aware value is only converted.
+    An aware value is only converted. A year outside 2000–2100 is a typing mistake (and near
+    year 1 or 9999 the conversion overflows): ValidationError.
     """
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError({"when": _("Tanggal harus antara tahun %(min)s dan %(max)s.")
+                               % {"min": MIN_YEAR, "max": MAX_YEAR}})
     if value.tzinfo is None:
         value = value.replace(tzinfo=unit.zone)
     return value.astimezone(UTC)
@@ -175,8 +181,12 @@ def _instagram_quota(post: Post, accounts: list[Account], when: datetime) -> tup
 
 def _resolve_accounts(post: Post, accounts: Iterable[Account] | None) -> list[Account]:
     if accounts is None:  # keep the accounts already chosen (a move in the calendar)
-        ids = post.publications.filter(state__in=REARMABLE).values_list("account_id", flat=True)
-        return list(Account.objects.select_related("unit").filter(pk__in=list(ids)))
+        # The chosen ones are those still waiting (or failed); an account taken off the schedule
+        # stays off. Only when none waits (unscheduled, or sent back) do the cancelled ones count.
+        ids = list(post.publications.filter(state__in=(P.PENDING, P.FAILED)).values_list("account_id", flat=True))
+        if not ids:
+            ids = list(post.publications.filter(state=P.CANCELLED).values_list("account_id", flat=True))
+        return list(Account.objects.select_related("unit").filter(pk__in=ids))
     unique: dict[int, Account] = {}
     for account in accounts:
         unique.setdefault(account.pk, account)
@@ -237,8 +247,39 @@ def _validate(*, post: Post, when: datetime, accounts: list[Account], now: datet
     for account in accounts:
         errors.setdefault("accounts", []).extend(_account_problems(post, account, variants))
     errors = {k: v for k, v in errors.items() if v}
+    if not errors:
+        errors = {"when": _guideline_time_problems(post, when)}
+        errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise ValidationError(errors)
+
+
+# The guideline's rules that depend on the time of publication: the approver checked the time
+# planned at submission, so a new time is checked again here.
+TIME_RULES = ("posting_hours", "sensitive_period")
+
+
+def _guideline_time_problems(post: Post, when: datetime) -> list[str]:
+    """The guideline's findings on ``when`` that forbid it: a time rule's error (outside the
+    posting hours), or a sensitive period that needs a higher approver the post did not have."""
+    from warta.publishing.services import guideline_run, platform_name
+
+    problems: list[str] = []
+    for variant in post.variants.all():
+        text = "\n\n".join(t for t in (variant.text, variant.first_comment) if t)
+        if not (text or variant.link):
+            continue
+        result = guideline_run(unit=post.unit, text=text, platform=variant.platform, links=[variant.link],
+                               when=when)
+        findings = [f for f in (*result.errors, *result.warnings) if getattr(f, "kind", "") in TIME_RULES]
+        for finding in findings:
+            if getattr(finding, "severity", "") == "error":
+                problems.append(f"{platform_name(variant.platform)}: {finding.message}")
+            elif getattr(finding, "escalate", False) and not post.needs_escalation:
+                problems.append(_("%(platform)s: %(message)s Waktu ini perlu persetujuan pimpinan: tarik konten, "
+                                  "atur waktunya, lalu ajukan ulang.") % {
+                    "platform": platform_name(variant.platform), "message": finding.message})
+    return list(dict.fromkeys(problems))
 
 
 def post_schedule(*, actor, post: Post, when: datetime, accounts: Iterable[Account] | None = None,

@@ -128,13 +128,31 @@ def highlight(text: str) -> SafeString:
     return mark_safe("".join(str(p) for p in parts).replace("\n", "<br>"))  # noqa: S308 — every part escaped
 
 
+# The diff's cost grows with the product of the two token counts (and worse on repetitive
+# text): past this many pairs it compares lines, and past it again shows old → new whole, so
+# that a long Facebook post cannot make its page take minutes.
+DIFF_MAX_PAIRS = 250_000
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"\s+|[^\s]+", text or "")
+    """Words with the spaces after them (a leading space alone): half the tokens of splitting
+    spaces apart, and no run of identical one-space tokens for the matcher to chew on."""
+    return re.findall(r"\S+\s*|\s+", text or "")
+
+
+def _diff_tokens(old: str, new: str) -> tuple[list[str], list[str]]:
+    a, b = _words(old), _words(new)
+    if len(a) * len(b) <= DIFF_MAX_PAIRS:
+        return a, b
+    a, b = (old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True)
+    if len(a) * len(b) <= DIFF_MAX_PAIRS:
+        return a, b
+    return [old or ""], [new or ""]
 
 
 def inline_diff(old: str, new: str) -> SafeString:
     """Word-level diff as escaped HTML: removed words in ``<del>``, added in ``<ins>``."""
-    a, b = _words(old), _words(new)
+    a, b = _diff_tokens(old, new)
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":

@@ -64,6 +64,7 @@ audit_action_register({
 
 VARIANT_FIELDS = ("text", "link", "first_comment", "title")
 TITLE_MAX = 200
+LINK_MAX = 1000  # Variant.link's column
 COMMENT_MAX = 5000
 TEMPLATE_TEXT_MAX = 10_000
 # States in which an edit to the content withdraws it from approval (and from the schedule).
@@ -253,9 +254,11 @@ def variant_check(*, unit, variant: VariantInput, when: datetime | None = None, 
     limit = rules.caption_limit if with_media and rules.caption_limit else rules.text_limit
     problems = list(limits.text_problems(variant.platform, variant.text, with_media=with_media,
                                          title=variant.title if rules.title_limit is not None else None))
-    if rules.title_limit is None and variant.platform == "tiktok" and len(variant.title) > TITLE_MAX:
+    if rules.title_limit is None and len(variant.title) > TITLE_MAX:  # what the column holds
         problems.append(_("Judul video paling banyak %(n)s karakter.") % {"n": TITLE_MAX})
-    if variant.link:
+    if len(variant.link) > LINK_MAX:
+        problems.append(_("Tautan %(platform)s paling panjang %(n)s karakter.") % {"platform": name, "n": LINK_MAX})
+    elif variant.link:
         try:
             URLValidator(schemes=["http", "https"])(variant.link)
         except ValidationError:

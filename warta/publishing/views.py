@@ -344,7 +344,7 @@ def post_versions(request, post_uuid):
 
     def number(key):
         value = request.GET.get(key, "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() else None
 
     old, new = selectors.version_pair(post, number("dari"), number("ke"))
     bad = (request.GET.get("dari") or request.GET.get("ke")) and (old is None or new is None)
