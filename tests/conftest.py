@@ -99,3 +99,25 @@ def _guideline_cache():
     selectors.cache_clear()
     yield
     selectors.cache_clear()
+
+
+# The JSON API as three users of the standing tree see it, through personal API tokens.
+@pytest.fixture
+def api(client, tree, admin):
+    from tests.api import Api, make_token
+
+    return Api(client, make_token(admin, tree.kab)[1])
+
+
+@pytest.fixture
+def viewer_api(client, tree, viewer):
+    from tests.api import Api, make_token
+
+    return Api(client, make_token(viewer, tree.kab)[1])
+
+
+@pytest.fixture
+def sibling_api(client, tree, sibling):
+    from tests.api import Api, make_token
+
+    return Api(client, make_token(sibling, tree.kota)[1])

@@ -5,21 +5,21 @@ Each app contributes a router from its own ``api.py``; this module only mounts t
 
 from ninja import NinjaAPI
 
+from warta.amplification.api import router as amplification_router
+from warta.approvals.api import router as approvals_router
 from warta.channels.api import router as channels_router
+from warta.guideline.api import router as guideline_router
 from warta.ingest.api import router as ingest_router
 from warta.language.api import router as language_router
-from warta.notifications.api import router as notifications_router
-from warta.planning.api import router as planning_router
 from warta.media.api import router as media_router
-from warta.guideline.api import router as guideline_router
-from warta.approvals.api import router as approvals_router
+from warta.notifications.api import router as notifications_router
+from warta.organisations.api import auth, install_error_handlers
+from warta.organisations.api import router as organisations_router
+from warta.planning.api import router as planning_router
+from warta.press.api import router as press_router
 from warta.publishing.api import router as publishing_router
 from warta.publishing.calendar_api import router as publishing_calendar_router
 from warta.publishing.engine_api import router as publishing_engine_router
-from warta.amplification.api import router as amplification_router
-from warta.press.api import router as press_router
-from warta.organisations.api import auth, install_error_handlers
-from warta.organisations.api import router as organisations_router
 
 PROBLEM_JSON = "application/problem+json"
 

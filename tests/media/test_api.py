@@ -10,21 +10,6 @@ from warta.media.services import media_upload
 
 
 @pytest.fixture
-def api(client, tree, admin):
-    return Api(client, make_token(admin, tree.kab)[1])
-
-
-@pytest.fixture
-def viewer_api(client, tree, viewer):
-    return Api(client, make_token(viewer, tree.kab)[1])
-
-
-@pytest.fixture
-def sibling_api(client, tree, sibling):
-    return Api(client, make_token(sibling, tree.kota)[1])
-
-
-@pytest.fixture
 def asset(tree, admin):
     return media_upload(actor=admin, unit=tree.kab, file=upload("a.png", image_bytes(400, 300, "PNG")), title="Apel")
 

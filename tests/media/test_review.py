@@ -4,15 +4,10 @@ would be written and orphaned)."""
 
 import pytest
 
-from tests.api import BASE, Api, make_token
+from tests.api import BASE
 from tests.media.helpers import image_bytes, upload
 from warta.media.models import MediaAsset
 from warta.media.services import media_upload
-
-
-@pytest.fixture
-def api(client, tree, admin):
-    return Api(client, make_token(admin, tree.kab)[1])
 
 
 def test_patch_strips_nul(api, tree, admin):

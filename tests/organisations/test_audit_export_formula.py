@@ -11,4 +11,5 @@ def test_audit_export_neutralises_formulas(tree, admin, admin_client):
     body = b"".join(admin_client.get(reverse("organisations:audit-export", args=[tree.kab.uuid])).streaming_content)
     text = body.decode()
     assert "'=HYPERLINK" in text
-    assert ',=HYPERLINK' not in text and '"=HYPERLINK' not in text
+    assert ',=HYPERLINK' not in text
+    assert '"=HYPERLINK' not in text

@@ -18,21 +18,6 @@ CSV = "nama;media;email\nRina;Radar;rina@radar.id\n"
 
 
 @pytest.fixture
-def api(client, tree, admin):
-    return Api(client, make_token(admin, tree.kab)[1])
-
-
-@pytest.fixture
-def viewer_api(client, tree, viewer):
-    return Api(client, make_token(viewer, tree.kab)[1])
-
-
-@pytest.fixture
-def sibling_api(client, tree, sibling):
-    return Api(client, make_token(sibling, tree.kota)[1])
-
-
-@pytest.fixture
 def contact(tree, admin):
     return services.contact_create(actor=admin, unit=tree.kab, name="Rina", email="rina@radar.id")
 

@@ -14,23 +14,8 @@ def guideline(monkeypatch):
 
 
 @pytest.fixture
-def api(client, tree, admin):
-    return Api(client, make_token(admin, tree.kab)[1])
-
-
-@pytest.fixture
 def editor_api(client, tree, editor):
     return Api(client, make_token(editor, tree.kab)[1])
-
-
-@pytest.fixture
-def viewer_api(client, tree, viewer):
-    return Api(client, make_token(viewer, tree.kab)[1])
-
-
-@pytest.fixture
-def sibling_api(client, tree, sibling):
-    return Api(client, make_token(sibling, tree.kota)[1])
 
 
 def test_create_get_patch_list(editor_api, tree):
