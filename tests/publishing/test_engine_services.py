@@ -530,3 +530,27 @@ def test_a_platform_that_does_not_answer_leaves_it_uncertain_for_the_next_run(tr
     publication.refresh_from_db()
     assert (publication.state, publication.error_kind) == (P.UNCERTAIN, "")
     assert platform.received == []
+
+
+def test_one_account_batch_opens_the_credential_once(tree, editor, platform, monkeypatch):
+    from warta.channels import services as channel_services
+    from warta.publishing.tasks import account_publications_publish_task
+
+    opened = []
+    real = channel_services.connector_for
+
+    def counting(account, **kw):
+        opened.append(account.pk)
+        return real(account, **kw)
+
+    monkeypatch.setattr(channel_services, "connector_for", counting)
+
+    posts = scheduled(tree, editor, 3)
+    Publication.objects.filter(post__in=posts).update(due_at=timezone.now() - timedelta(seconds=1))
+    dispatch.publications_dispatch(enqueue=lambda ids: None)
+    ids = list(Publication.objects.filter(post__in=posts).order_by("pk").values_list("pk", flat=True))
+    result = account_publications_publish_task.call(ids)
+    assert result == {"published": 3}
+    assert len(platform.received) == 3
+    assert len(opened) == 1  # one connector (one audited credential use) for the account's batch
+    assert actions("publication.") == ["publication.published"] * 3

@@ -345,10 +345,13 @@ def result_from_item(item: InboundItem) -> PublishResult:
 # --- the worker's entry point ------------------------------------------------------------------------
 
 
-def publish_one(publication_id: int) -> str:
+def publish_one(publication_id: int, *, connectors: dict | None = None) -> str:
     """Publish one publication if it is still pending; return what happened: "published",
     "reconciled", "pending" (retry later), "failed", "uncertain", "skipped" (someone else has
-    it, or nothing to do) or "lost" (the claim expired before the record)."""
+    it, or nothing to do) or "lost" (the claim expired before the record).
+
+    ``connectors``: a dict kept by the caller across one account's publications, so that the
+    account's credential is opened (and its use audited) once per batch, not once per post."""
     from warta.channels.services import connector_for
 
     publication = (Publication.objects.select_related("post__unit", "account__unit")
@@ -382,7 +385,11 @@ def publish_one(publication_id: int) -> str:
     sent = False
     recheck = claim.previous_error == ErrorKind.TRANSIENT.value and claim.previous_claimed_at is not None
     try:
-        connector = connector_for(publication.account, purpose="publish")
+        connector = (connectors or {}).get(publication.account_id)
+        if connector is None:
+            connector = connector_for(publication.account, purpose="publish")
+            if connectors is not None:
+                connectors[publication.account_id] = connector
         if recheck and Capability.FETCH_POSTS in connector.capabilities:
             found = find_on_platform(connector, publication=publication, fp=claim.fingerprint,
                                      since=claim.previous_claimed_at - RECONCILE_MARGIN)

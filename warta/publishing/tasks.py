@@ -29,9 +29,10 @@ publication_publish = publication_publish_task
 def account_publications_publish_task(publication_ids: list[int]) -> dict:
     """Send one account's due publications in order; each one's claim still decides who sends."""
     outcomes: dict[str, int] = {}
+    connectors: dict = {}  # the account's credential is opened, and its use audited, once per batch
     for pk in publication_ids:
         try:
-            outcome = publisher.publish_one(pk)
+            outcome = publisher.publish_one(pk, connectors=connectors)
         except Exception:  # one publication's fault must not hold back the account's others
             logger.exception("Publication %s could not be published", pk)
             outcome = "error"
