@@ -273,7 +273,7 @@ def package_close(*, actor, package: Package) -> Package:
 
 
 def _locked_task(task: AmplificationTask) -> AmplificationTask:
-    return AmplificationTask.objects.select_for_update().select_related("package__unit", "unit").get(pk=task.pk)
+    return AmplificationTask.objects.select_for_update(of=("self",)).select_related("package__unit", "unit").get(pk=task.pk)
 
 
 def task_accept(*, actor, task: AmplificationTask, variants: dict, title: str = "", submit: bool = False):
@@ -412,7 +412,7 @@ def task_sync(*, task: AmplificationTask) -> AmplificationTask:
     if task.post_id is None or task.state == TaskState.DECLINED:
         return task
     with transaction.atomic():
-        locked = (AmplificationTask.objects.select_for_update().select_related("post", "unit")
+        locked = (AmplificationTask.objects.select_for_update(of=("self",)).select_related("post", "unit")
                   .filter(pk=task.pk).first())
         if locked is None or locked.post is None or locked.state == TaskState.DECLINED:
             return task

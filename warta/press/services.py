@@ -722,7 +722,7 @@ def deliveries_send(delivery_ids: list[int]) -> dict:
     pdfs: dict[int, bytes] = {}
     for pk in delivery_ids:
         with transaction.atomic():
-            delivery = (PressDelivery.objects.select_for_update().select_related("release__unit__parent")
+            delivery = (PressDelivery.objects.select_for_update(of=("self",)).select_related("release__unit__parent")
                         .filter(pk=pk, state=PressDelivery.State.QUEUED).first())
             if delivery is None:
                 continue

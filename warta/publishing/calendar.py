@@ -322,7 +322,7 @@ def post_plan_set(*, actor, post: Post, when: datetime | None) -> Post:
     if when is not None and when <= timezone.now():
         raise ValidationError({"when": _("Jadwal tidak boleh di masa lalu.")})
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=post.pk)
         if locked.state not in PLANNED_ONLY or locked.archived_at is not None:
             raise ValidationError({"post": _("Hanya draf yang waktu rencananya dapat diubah di sini.")})
         before = locked.scheduled_at

@@ -208,7 +208,7 @@ def record_published(publication: Publication, token: str, result: PublishResult
               "published_at": result.published_at or now, "notice": result.notice or "", "error_kind": "",
               "error_message": "", "next_attempt_at": None, "updated_at": now}
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("unit").get(pk=publication.post_id)
+        post = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=publication.post_id)
         if not _guarded(publication, token).update(**fields):
             logger.warning("Publication %s: the claim %s was lost before the record", publication.pk, token[:8])
             return False
@@ -255,7 +255,7 @@ def record_error(publication: Publication, token: str, error: ConnectorError, *,
     else:
         outcome = P.FAILED
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("unit").get(pk=publication.post_id)
+        post = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=publication.post_id)
         fields = {"state": outcome, "error_kind": error.kind.value, "error_message": message[:4000],
                   "updated_at": now}
         if outcome == P.PENDING:
@@ -302,7 +302,7 @@ def _capabilities(platform: str) -> frozenset:
 def _fail_before_send(publication: Publication, message: str) -> str:
     """Fail a pending publication that cannot be sent at all (no variant for its platform)."""
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("unit").get(pk=publication.post_id)
+        post = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=publication.post_id)
         if not Publication.objects.filter(pk=publication.pk, state=P.PENDING).update(
                 state=P.FAILED, error_kind=ErrorKind.PERMANENT.value, error_message=message, updated_at=timezone.now()):
             return "skipped"

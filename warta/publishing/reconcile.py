@@ -71,7 +71,7 @@ def publications_expire(*, now: datetime | None = None, limit: int = 1000) -> li
 
 def _to_pending(publication: Publication, *, now: datetime) -> bool:
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("unit").get(pk=publication.post_id)
+        post = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=publication.post_id)
         if not Publication.objects.filter(pk=publication.pk, state=P.UNCERTAIN,
                                           claim_token=publication.claim_token).update(
                 state=P.PENDING, next_attempt_at=None, error_kind="", updated_at=now):
@@ -85,7 +85,7 @@ def _to_pending(publication: Publication, *, now: datetime) -> bool:
 
 def _needs_check(publication: Publication, *, reason: str, now: datetime) -> bool:
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("unit").get(pk=publication.post_id)
+        post = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=publication.post_id)
         if not Publication.objects.filter(pk=publication.pk, state=P.UNCERTAIN).exclude(error_kind=NEEDS_CHECK).update(
                 error_kind=NEEDS_CHECK, updated_at=now,
                 error_message=_("Warta tidak dapat memastikan apakah kiriman ini sudah terbit. Periksa akun di "

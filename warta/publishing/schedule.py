@@ -311,7 +311,7 @@ def _schedule(*, actor, post: Post, when: datetime, accounts, check_quota: bool,
         if errors:
             raise ValidationError({"accounts": errors})
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=post.pk)
         if locked.state != post.state:  # moved meanwhile: check again under the lock
             _validate(post=locked, when=when, accounts=chosen, now=now, allow_now=allow_now)
         before = locked.scheduled_at
@@ -348,7 +348,7 @@ def post_unschedule(*, actor, post: Post) -> Post:
     """Take a scheduled post off the schedule: its pending publications are cancelled and the
     post is approved again (still approved, ready for a new time). Audited."""
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=post.pk)
         if locked.state != S.SCHEDULED:
             raise ValidationError({"post": _("Konten ini tidak sedang terjadwal.")})
         if Publication.objects.filter(post=locked, state__in=(P.CLAIMED, P.PUBLISHED, P.UNCERTAIN)).exists():
@@ -412,7 +412,7 @@ def publication_resend(*, actor, publication: Publication) -> Publication:
     from warta.publishing.dispatch import publications_enqueue
 
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("unit").get(pk=publication.post_id)
+        post = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=publication.post_id)
         locked = _locked_publication(publication)
         if locked.state not in (P.UNCERTAIN, P.FAILED):
             raise ValidationError({"publication": _("Hanya publikasi yang belum pasti atau gagal yang dapat dikirim "

@@ -433,7 +433,7 @@ def post_update(*, actor, post: Post, title: str | None = None, variants: dict |
     publications are cancelled.
     """
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=post.pk)
         if locked.archived_at is not None:
             raise ValidationError({"post": _("Konten yang diarsipkan tidak dapat diubah. Pulihkan dulu.")})
         if locked.state not in EDITABLE:
@@ -489,7 +489,7 @@ def post_archive(*, actor, post: Post, archived: bool = True) -> Post:
     """Archive a post (it leaves lists and the calendar) or restore it. A post on its way to a
     platform cannot be archived; take it off the schedule first."""
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=post.pk)
         if archived == (locked.archived_at is not None):
             return locked
         if archived:
@@ -574,7 +574,7 @@ def post_submit(*, actor, post: Post) -> Post:
     from warta.approvals.services import approval_submit
 
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=post.pk)
         if locked.archived_at is not None:
             raise ValidationError({"post": _("Konten yang diarsipkan tidak dapat diajukan.")})
         if locked.state not in (S.DRAFT, S.CHANGES_REQUESTED):
@@ -608,7 +608,7 @@ def post_submit(*, actor, post: Post) -> Post:
 def post_withdraw(*, actor, post: Post) -> Post:
     """The author takes a post back out of review (to draft)."""
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=post.pk)
         if locked.state not in (S.IN_REVIEW, S.APPROVED):
             raise ValidationError({"post": _("Hanya konten yang menunggu persetujuan atau sudah disetujui yang "
                                              "dapat ditarik.")})
