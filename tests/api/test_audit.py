@@ -12,12 +12,6 @@ from warta.core.models import AuditEvent
 from warta.organisations.models import UnitKind
 
 
-@pytest.fixture
-def api(client, tree, admin):
-    _token, raw = make_token(admin, tree.kab)
-    return Api(client, raw)
-
-
 def _kab_subtree_events(tree):
     ids = [tree.kab.pk, tree.diskominfo.pk, tree.kec.pk, tree.desa.pk]
     return AuditEvent.objects.filter(unit_id__in=ids).order_by("-seq")

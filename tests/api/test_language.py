@@ -1,16 +1,9 @@
 """Errors speak the caller's language: Indonesian by default, else Accept-Language."""
 
-import pytest
 from django.core.validators import EmailValidator
 from django.utils import translation
 
-from tests.api import Api, assert_problem, make_token
-
-
-@pytest.fixture
-def api(client, tree, admin):
-    _token, raw = make_token(admin, tree.kab)
-    return Api(client, raw)
+from tests.api import assert_problem
 
 
 def _email_message(language: str) -> str:

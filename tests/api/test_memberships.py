@@ -2,18 +2,11 @@
 
 import pytest
 
-from tests.api import Api, assert_problem, db_state, make_token
+from tests.api import assert_problem, db_state
 from tests.factories import UserFactory, make_member
 from warta.core.models import AuditEvent
 from warta.organisations.models import Invitation, Membership
 from warta.organisations.roles import Role
-
-
-@pytest.fixture
-def api(client, tree, admin):
-    _token, raw = make_token(admin, tree.kab)
-    return Api(client, raw)
-
 
 # --- list -----------------------------------------------------------------------------------
 

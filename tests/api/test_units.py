@@ -3,16 +3,10 @@ move, archive; bad input is 422 and changes nothing; every write is audited."""
 
 import pytest
 
-from tests.api import Api, assert_problem, db_state, make_token
+from tests.api import assert_problem, db_state
 from tests.factories import make_unit
 from warta.core.models import AuditEvent
 from warta.organisations.models import Unit, UnitKind
-
-
-@pytest.fixture
-def api(client, tree, admin):
-    _token, raw = make_token(admin, tree.kab)
-    return Api(client, raw)
 
 
 def _last_event(action: str) -> AuditEvent:

@@ -1,29 +1,10 @@
 """The channels API: scope (sibling 404, viewer 403), no secrets, same service rules."""
 
-import pytest
 
-from tests.api import Api, assert_problem, make_token
+from tests.api import Api, assert_problem
 from tests.channels.conftest import make_account
 from warta.channels.models import Account, Credential
 from warta.core.models import AuditEvent
-
-
-@pytest.fixture
-def api(client, tree, admin):
-    _token, raw = make_token(admin, tree.kab)
-    return Api(client, raw)
-
-
-@pytest.fixture
-def viewer_api(client, tree, viewer):
-    _token, raw = make_token(viewer, tree.kab)
-    return Api(client, raw)
-
-
-@pytest.fixture
-def sibling_api(client, tree, sibling):
-    _token, raw = make_token(sibling, tree.kota)
-    return Api(client, raw)
 
 
 def test_list_and_get_accounts_in_scope(api, tree, admin):

@@ -2,30 +2,12 @@
 
 import pytest
 
-from tests.api import Api, assert_problem, make_token
+from tests.api import assert_problem
 from tests.guideline.conftest import make_rule
 from warta.core.models import AuditEvent
 from warta.guideline.models import Rule, RuleKind
 
 K = RuleKind
-
-
-@pytest.fixture
-def api(client, tree, admin):
-    _token, raw = make_token(admin, tree.kab)
-    return Api(client, raw)
-
-
-@pytest.fixture
-def viewer_api(client, tree, viewer):
-    _token, raw = make_token(viewer, tree.kab)
-    return Api(client, raw)
-
-
-@pytest.fixture
-def sibling_api(client, tree, sibling):
-    _token, raw = make_token(sibling, tree.kota)
-    return Api(client, raw)
 
 
 def rules_url(unit):

@@ -5,15 +5,9 @@ of the unit's subtree that shows the rule."""
 import pytest
 from django.urls import reverse
 
-from tests.api import Api, assert_problem, make_token
+from tests.api import assert_problem
 from tests.guideline.conftest import make_rule
 from warta.guideline.models import Rule, RuleKind
-
-
-@pytest.fixture
-def api(client, tree, admin):
-    _token, raw = make_token(admin, tree.kab)
-    return Api(client, raw)
 
 
 @pytest.mark.parametrize(("start", "end"), [

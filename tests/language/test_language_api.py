@@ -10,12 +10,6 @@ from warta.organisations.services import api_token_revoke
 PATH = "/language/classify"
 
 
-@pytest.fixture
-def viewer_api(client, tree, viewer):
-    _token, raw = make_token(viewer, tree.kab)
-    return Api(client, raw)
-
-
 def test_without_a_token_it_is_401(client, db):
     response = Api(client, None).post(PATH, {"task": "sentiment", "texts": ["bagus"]})
 
