@@ -213,6 +213,19 @@ def _save(row, **kwargs) -> None:
                                         "lain.")}) from None
 
 
+def _update(row, *, actor, fields: dict, allowed: tuple[str, ...], validate: Callable, kind: str):
+    """Re-read ``row`` (a failed check leaves the caller's copy alone), apply ``fields``, check,
+    and save with an audit event naming what changed; nothing is written when nothing changed."""
+    row = type(row).objects.select_related("unit").get(pk=row.pk)
+    changed = _apply(row, fields, allowed)
+    validate(row)
+    if changed:
+        with transaction.atomic():
+            _save(row)
+            _audit(actor=actor, row=row, action=f"planning.{kind}.update", changes=changed)
+    return row
+
+
 def _archive(row, *, actor, archived: bool, kind: str, check_restore: Callable[[], None] | None = None):
     if archived == row.is_archived:
         return row
@@ -265,14 +278,7 @@ def goal_create(*, actor, unit: Unit, title: str, metric: str, target, period_st
 
 
 def goal_update(*, actor, goal: Goal, **fields) -> Goal:
-    goal = Goal.objects.select_related("unit").get(pk=goal.pk)  # a failed check leaves the caller's copy alone
-    changed = _apply(goal, fields, GOAL_FIELDS)
-    _goal_validate(goal)
-    if changed:
-        with transaction.atomic():
-            _save(goal)
-            _audit(actor=actor, row=goal, action="planning.goal.update", changes=changed)
-    return goal
+    return _update(goal, actor=actor, fields=fields, allowed=GOAL_FIELDS, validate=_goal_validate, kind="goal")
 
 
 def goal_archive(*, actor, goal: Goal, archived: bool = True) -> Goal:
@@ -306,14 +312,7 @@ def audience_create(*, actor, unit: Unit, name: str, segment: str, description: 
 
 
 def audience_update(*, actor, audience: Audience, **fields) -> Audience:
-    audience = Audience.objects.select_related("unit").get(pk=audience.pk)
-    changed = _apply(audience, fields, AUDIENCE_FIELDS)
-    _audience_validate(audience)
-    if changed:
-        with transaction.atomic():
-            _save(audience)
-            _audit(actor=actor, row=audience, action="planning.audience.update", changes=changed)
-    return audience
+    return _update(audience, actor=actor, fields=fields, allowed=AUDIENCE_FIELDS, validate=_audience_validate, kind="audience")
 
 
 def audience_archive(*, actor, audience: Audience, archived: bool = True) -> Audience:
@@ -347,14 +346,7 @@ def pillar_create(*, actor, unit: Unit, name: str, description: str = "", colour
 
 
 def pillar_update(*, actor, pillar: Pillar, **fields) -> Pillar:
-    pillar = Pillar.objects.select_related("unit").get(pk=pillar.pk)
-    changed = _apply(pillar, fields, PILLAR_FIELDS)
-    _pillar_validate(pillar)
-    if changed:
-        with transaction.atomic():
-            _save(pillar)
-            _audit(actor=actor, row=pillar, action="planning.pillar.update", changes=changed)
-    return pillar
+    return _update(pillar, actor=actor, fields=fields, allowed=PILLAR_FIELDS, validate=_pillar_validate, kind="pillar")
 
 
 def pillar_archive(*, actor, pillar: Pillar, archived: bool = True) -> Pillar:
@@ -521,14 +513,7 @@ def important_date_create(*, actor, unit: Unit, date: date, title: str, note: st
 
 
 def important_date_update(*, actor, important_date: ImportantDate, **fields) -> ImportantDate:
-    row = ImportantDate.objects.select_related("unit").get(pk=important_date.pk)
-    changed = _apply(row, fields, DATE_FIELDS)
-    _date_validate(row)
-    if changed:
-        with transaction.atomic():
-            row.save()
-            _audit(actor=actor, row=row, action="planning.date.update", changes=changed)
-    return row
+    return _update(important_date, actor=actor, fields=fields, allowed=DATE_FIELDS, validate=_date_validate, kind="date")
 
 
 def important_date_archive(*, actor, important_date: ImportantDate, archived: bool = True) -> ImportantDate:
