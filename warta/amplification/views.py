@@ -26,18 +26,11 @@ from warta.amplification.forms import (
 from warta.amplification.models import PENDING_STATES, PackageState, TaskState
 from warta.channels import limits
 from warta.core.csvsafe import csv_safe_row
+from warta.core.forms import form_errors_add
 from warta.organisations.decorators import scoped
 
 PAGE_SIZE = 50
 RECIPIENT_LIST_MAX = 3000  # the picker lists at most this many units (a whole province's desa is more)
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _query(request) -> str:
@@ -111,7 +104,7 @@ def package_create(request):
                 variants=variants_from_data(data, d["platforms"]), recipients=recipients,
                 media=[m for m in data.getlist("media") if m], source_post=source)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Paket dikirim ke %(n)s unit.") % {"n": package.tasks.count()})
             return redirect("amplification:package-detail", unit.uuid, package.uuid)
@@ -310,7 +303,7 @@ def task_decline(request, task_uuid):
         try:
             services.task_decline(actor=request.user, task=task, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Tugas ditolak. Pengirim dapat melihat alasannya."))
             return redirect("amplification:task-list", scope.unit.uuid)

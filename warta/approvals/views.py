@@ -15,17 +15,10 @@ from warta.approvals import selectors, services
 from warta.approvals.forms import ChainForm, DecideForm
 from warta.approvals.models import ApprovalRequest
 from warta.approvals.registry import subject_kind, subject_kinds
+from warta.core.forms import form_errors_add
 from warta.organisations.decorators import scoped
 
 PAGE_SIZE = 20
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _decide(form: DecideForm, *, call) -> tuple[ApprovalRequest | None, int]:
@@ -40,7 +33,7 @@ def _decide(form: DecideForm, *, call) -> tuple[ApprovalRequest | None, int]:
         form.add_error(None, exc.messages)
         return None, 409
     except ValidationError as exc:
-        _form_error(form, exc)
+        form_errors_add(form, exc)
         return None, 400
 
 
@@ -124,7 +117,7 @@ def chains(request):
                         services.approval_chain_set(actor=request.user, unit=unit, kind=sk.kind,
                                                     levels=form.cleaned_data["levels"])
                 except ValidationError as exc:
-                    _form_error(form, exc)
+                    form_errors_add(form, exc)
                     status = 400
                 else:
                     messages.success(request, _("Alur persetujuan %(kind)s disimpan.") % {"kind": sk.label})

@@ -29,18 +29,11 @@ from warta.channels.forms import (
 )
 from warta.channels.models import PLATFORM_LABELS, ConnectionState, NetworkAllow
 from warta.core.csvsafe import csv_safe_row
+from warta.core.forms import form_errors_add
 from warta.organisations.decorators import scoped
 from warta.organisations.models import Unit
 
 PAGE_SIZE = 50
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _filters(form: FilterForm) -> selectors.AccountFilter:
@@ -134,7 +127,7 @@ def _account_form(request, *, account=None):
                                                 verified=data["verified"], officers=data["officers"])
                 messages.success(request, _("Perubahan pada %(handle)s disimpan.") % {"handle": saved.handle})
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             return redirect("channels:account-detail", scope.unit.uuid, saved.uuid)
     return render(request, "channels/account_form.html", {"form": form, "unit": scope.unit, "account": account},
@@ -243,7 +236,7 @@ def account_connect(request, account_uuid):
                 services.telegram_connect(scope=scope, account=account, bot_token=form.cleaned_data["bot_token"],
                                           webhook_url=hook)
             except ValidationError as exc:
-                _form_error(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(request, _("Kanal Telegram %(handle)s terhubung.") % {"handle": account.handle})
                 return redirect("channels:account-detail", scope.unit.uuid, account.uuid)
@@ -291,7 +284,7 @@ def account_choose(request, account_uuid):
             services.oauth_choose(scope=scope, account=account, state=pending,
                                   external_id=form.cleaned_data["external_id"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Akun %(handle)s terhubung.") % {"handle": account.handle})
             return redirect("channels:account-detail", scope.unit.uuid, account.uuid)
@@ -367,7 +360,7 @@ def platform_app_edit(request, platform):
                 secrets_clear=[k for k in services.SECRET_KEYS if d.get(f"clear_{k}")],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Aplikasi %(platform)s disimpan.") % {"platform": services.platform_label(platform)})
             return redirect("channels:platform-app-list")
@@ -386,7 +379,7 @@ def network_allow(request):
             row = services.network_allow_add(actor=request.user, network=form.cleaned_data["network"],
                                              note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("%(n)s diizinkan.") % {"n": row.network})
             return redirect("channels:network-allow")

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from warta.core.forms import form_errors_add
 from warta.guideline import selectors, services
 from warta.guideline.engine import guideline_check
 from warta.guideline.forms import FORMS, CheckForm, FilterForm
@@ -39,14 +40,6 @@ def _kind_or_404(kind: str) -> str:
     return kind
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @scoped("guideline.manage")
 def rule_create(request):
     scope = request.scope
@@ -61,7 +54,7 @@ def rule_create(request):
             services.rule_create(actor=request.user, unit=scope.unit, kind=kind, severity=data["severity"],
                                  params=data["params"], message=data["message"], platforms=data["platforms"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Aturan pedoman ditambahkan."))
             return redirect("guideline:home", scope.unit.uuid)
@@ -81,7 +74,7 @@ def rule_edit(request, rule_uuid):
             services.rule_update(actor=request.user, rule=rule, severity=data["severity"], params=data["params"],
                                  message=data["message"], platforms=data["platforms"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Perubahan aturan disimpan."))
             return redirect("guideline:home", scope.unit.uuid)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from warta.core.csvsafe import csv_safe, csv_safe_row
+from warta.core.forms import form_errors_add
 from warta.organisations import selectors, services
 from warta.organisations.decorators import scoped
 from warta.organisations.forms import (
@@ -32,14 +33,6 @@ PAGE_SIZE = 50
 
 def _errors(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @scoped("unit.view")
@@ -66,7 +59,7 @@ def _unit_form(request, *, form, save, success: str, creating: bool):
         try:
             saved = save(**form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, success % {"name": saved.name})
             return redirect("organisations:unit-tree", unit.uuid)
@@ -166,7 +159,7 @@ def member_invite(request):
             invitation, _raw = services.invitation_create(
                 scope=scope, email=form.cleaned_data["email"], unit=target, role=form.cleaned_data["role"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Undangan dikirim ke %(email)s.") % {"email": invitation.email})
             return redirect("organisations:member-list", scope.unit.uuid)
@@ -250,7 +243,7 @@ def token_list(request):
         try:
             token, raw = services.api_token_create(scope=scope, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             created = {"token": token, "raw": raw}
     return render(request, "organisations/token_list.html", {

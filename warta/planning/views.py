@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from warta.core.forms import form_errors_add
 from warta.organisations.decorators import scoped
 from warta.planning import forms, holidays, selectors, services
 from warta.planning.models import Audience, Campaign, Goal, ImportantDate, Pillar
@@ -62,14 +63,6 @@ KINDS = {
                  services.important_date_create, services.important_date_update, services.important_date_archive,
                  "important_date"),
 }
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _today(unit):
@@ -130,7 +123,7 @@ def _form_page(request, kind: Kind, row=None):
                 saved = kind.update(actor=request.user, **{kind.row_name: row}, **data)
                 messages.success(request, _("Perubahan pada “%(name)s” disimpan.") % {"name": saved})
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             if kind.model is Campaign:
                 return redirect("planning:campaign-detail", scope.unit.uuid, saved.uuid)
@@ -220,7 +213,7 @@ def campaign_duplicate(request, campaign_uuid):
             new = services.campaign_duplicate(actor=request.user, campaign=campaign, name=form.cleaned_data["name"],
                                               shift_days=form.cleaned_data["shift_days"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Kampanye diduplikat sebagai “%(name)s”.") % {"name": new.name})
             return redirect("planning:campaign-detail", scope.unit.uuid, new.uuid)

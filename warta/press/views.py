@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from warta.approvals.services import approval_history
+from warta.core.forms import form_errors_add
 from warta.organisations.decorators import scoped
 from warta.press import outputs, selectors, services
 from warta.press.forms import (
@@ -38,14 +39,6 @@ FIELD_LABELS = {
     "contact_position": gettext_lazy("Jabatan narahubung"), "contact_phone": gettext_lazy("Telepon narahubung"),
     "contact_email": gettext_lazy("Email narahubung"),
 }
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errs in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _querystring(request) -> str:
@@ -91,7 +84,7 @@ def _release_form(request, *, release=None):
                 else:
                     messages.success(request, _("Perubahan disimpan."))
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             return redirect("press:release-detail", scope.unit.uuid, saved.uuid)
     return render(request, "press/release_form.html", {"form": form, "unit": scope.unit, "release": release},
@@ -240,7 +233,7 @@ def attachment_add(request, release_uuid):
             services.attachment_add(actor=request.user, release=release, upload=form.cleaned_data["file"],
                                     title=form.cleaned_data["title"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
     if form.errors:
         for errors in form.errors.values():
             for message in errors:
@@ -308,7 +301,7 @@ def release_send(request, release_uuid):
             rows = services.press_send(actor=request.user, release=release,
                                        distribution_list=form.cleaned_data["distribution_list"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("%(n)s email siaran pers masuk antrean kirim.") % {"n": len(rows)})
             return redirect("press:delivery-list", scope.unit.uuid, release.uuid)
@@ -379,7 +372,7 @@ def _contact_form(request, *, contact=None):
                 services.contact_update(actor=request.user, contact=contact, **data)
                 messages.success(request, _("Kontak media disimpan."))
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             return redirect("press:contact-list", scope.unit.uuid)
     return render(request, "press/contact_form.html", {"form": form, "unit": scope.unit, "contact": contact},
@@ -419,7 +412,7 @@ def contact_import(request):
                 form.add_error("file", _("Pilih berkas CSV."))
                 status = 400
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
             plan, status = None, 400
     return render(request, "press/contact_import.html", {
         "unit": scope.unit, "form": form, "plan": plan, "confirm": ImportForm(initial={"content": content}),
@@ -457,7 +450,7 @@ def _list_form(request, *, dlist=None):
                 services.list_update(actor=request.user, dlist=dlist, name=form.cleaned_data["name"],
                                      contacts=form.cleaned_data["contacts"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Daftar distribusi disimpan."))
             return redirect("press:list-list", scope.unit.uuid)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from warta.channels import limits
+from warta.core.forms import form_errors_add
 from warta.organisations.decorators import scoped
 from warta.publishing import selectors, services
 from warta.publishing.forms import (
@@ -27,14 +28,6 @@ from warta.publishing.models import Post, PostState, TemplateKind
 
 PAGE_SIZE = 25
 S = PostState
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errs in exc.message_dict.items():
-            form.add_error(key if key in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _planning(unit):
@@ -157,7 +150,7 @@ def _composer(request, *, post: Post | None = None):
                     else:
                         messages.success(request, _("Perubahan disimpan."))
             except ValidationError as exc:
-                _form_error(form, exc)
+                form_errors_add(form, exc)
             else:
                 if request.POST.get("then") == "submit":
                     try:
@@ -386,7 +379,7 @@ def _template_form(request, *, template=None):
                 services.template_update(actor=request.user, template=template, kind=d["kind"], name=d["name"],
                                          text=d["text"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors_add(form, exc)
         else:
             messages.success(request, _("Templat “%(name)s” disimpan.") % {"name": d["name"]})
             return redirect("publishing:template-list", scope.unit.uuid)
