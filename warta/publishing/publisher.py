@@ -158,11 +158,11 @@ def post_settle(post: Post, *, actor=None, locked: bool = False) -> Post:
         return post  # the dispatcher (or the claim) moves it when it is due
     if not transition_allowed(post.state, target):
         if transition_allowed(post.state, S.PUBLISHING) and transition_allowed(S.PUBLISHING, target):
-            post = post_transition(post=post, to=S.PUBLISHING, actor=actor)
+            post = post_transition(post=post, to=S.PUBLISHING, actor=actor, locked=locked)
         else:
             logger.warning("Post %s: no move from %s to %s", post.pk, post.state, target)
             return post
-    return post_transition(post=post, to=target, actor=actor)
+    return post_transition(post=post, to=target, actor=actor, locked=locked)
 
 
 # --- the three steps ---------------------------------------------------------------------------------

@@ -41,31 +41,33 @@ def transition_allowed(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
-def post_transition(*, post: Post, to: str, actor=None, reason: str = "", changes: dict | None = None) -> Post:
-    """Move ``post`` to state ``to`` (locking its row), audited; refuse a move the machine forbids."""
+def post_transition(*, post: Post, to: str, actor=None, reason: str = "", changes: dict | None = None,
+                    locked: bool = False) -> Post:
+    """Move ``post`` to state ``to`` (locking its row), audited; refuse a move the machine forbids.
+    ``locked``: the caller read ``post`` under its row lock in this transaction (no second read)."""
     with transaction.atomic():
-        locked = Post.objects.select_for_update().get(pk=post.pk)
-        if locked.state == to:
-            return locked
-        if not transition_allowed(locked.state, to):
+        row = post if locked else Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=post.pk)
+        if row.state == to:
+            return row
+        if not transition_allowed(row.state, to):
             raise TransitionError(
                 _("Konten berstatus “%(current)s” tidak dapat diubah menjadi “%(target)s”.")
-                % {"current": PostState(locked.state).label, "target": PostState(to).label})
-        before = locked.state
-        locked.state = to
+                % {"current": PostState(row.state).label, "target": PostState(to).label})
+        before = row.state
+        row.state = to
         fields = ["state", "updated_at"]
         now = timezone.now()
         if to == S.APPROVED:
-            locked.approved_at = now
+            row.approved_at = now
             fields.append("approved_at")
         if to == S.PUBLISHED:
-            locked.published_at = now
+            row.published_at = now
             fields.append("published_at")
-        locked.save(update_fields=fields)
-        audit_record(actor=actor, unit=locked.unit, action=f"post.{to}", target=locked,
+        row.save(update_fields=fields)
+        audit_record(actor=actor, unit=row.unit, action=f"post.{to}", target=row,
                      changes={"state": [before, to], **({"reason": reason} if reason else {}), **(changes or {})})
-    post.state, post.approved_at, post.published_at = locked.state, locked.approved_at, locked.published_at
-    return locked
+    post.state, post.approved_at, post.published_at = row.state, row.approved_at, row.published_at
+    return row
 
 
 def posts_transition_bulk(*, post_ids, from_state: str, to: str, reason: str = "") -> int:
