@@ -298,7 +298,7 @@ def _row(number: int, cells: list, index: dict[str, int], *, unit: Unit, month: 
     return row
 
 
-def plan_evaluate(*, unit: Unit, content: bytes, month) -> Evaluation:
+def plan_evaluate(*, unit: Unit, content: bytes, month, now=None) -> Evaluation:
     """Read ``content`` (CSV or XLSX) and check every row for the plan of ``month`` of ``unit``.
 
     Raises :class:`PlanFileError` (or ValidationError for the month) when the file cannot be
@@ -320,7 +320,7 @@ def plan_evaluate(*, unit: Unit, content: bytes, month) -> Evaluation:
     if len(rows) > max_rows():
         raise PlanFileError({"file": [_("Paling banyak %(n)s baris per impor.") % {"n": max_rows()}]})
     reach = _Reach(unit)
-    now = timezone.now()
+    now = now or timezone.now()  # tests give a fixed moment
     out = [_row(n, cells, index, unit=unit, month=month, reach=reach, now=now) for n, cells in rows]
     seen: dict[tuple, int] = {}
     for row in out:
