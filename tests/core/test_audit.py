@@ -53,3 +53,42 @@ def test_postgres_refuses_update_and_delete(db):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert AuditEvent.objects.get().action == "uji.tindakan"
+
+
+def test_a_batch_appends_its_events_together_in_order(db):
+    from django.test.utils import CaptureQueriesContext
+
+    from warta.core.audit import audit_batch
+
+    audit_record(action="before")
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), audit_batch():
+        first = audit_record(action="batch.one")
+        second = audit_record(action="batch.two", changes={"n": 2})
+        with audit_batch():  # nested: appended with the outer block
+            third = audit_record(action="batch.three")
+        assert first.seq is None
+        assert AuditEvent.objects.filter(action__startswith="batch.").count() == 0
+    assert [first.seq, second.seq, third.seq] == [2, 3, 4]
+    assert second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1  # one INSERT for the three
+    assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == [
+        "before", "batch.one", "batch.two", "batch.three"]
+    assert audit_verify().ok
+
+
+def test_a_batch_that_fails_appends_nothing(db):
+    from warta.core.audit import audit_batch
+
+    def failing_change():
+        with transaction.atomic(), audit_batch():
+            audit_record(action="lost.one")
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
+    assert not AuditEvent.objects.filter(action="lost.one").exists()
+    audit_record(action="after")
+    assert AuditEvent.objects.get(action="after").seq == 1
+    assert audit_verify().ok

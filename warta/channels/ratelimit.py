@@ -39,13 +39,15 @@ def _uses_redis() -> bool:
 
 
 def _redis_take(bucket: str, window_s: int) -> int:
-    key = f"ratelimit:{bucket}"
-    cache.add(key, 0, timeout=window_s + 5)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window_s + 5)
-        return 1
+    # Redis's own INCR, one round trip: Django's ``cache.incr`` asks EXISTS first, and ``add``
+    # before it made three. A window's key is new exactly when INCR answers 1; it then gets its
+    # expiry (were the process to die in between, the key of a past window is never used again).
+    key = cache.make_and_validate_key(f"ratelimit:{bucket}")
+    client = cache._cache.get_client(key, write=True)
+    count = int(client.incr(key))
+    if count == 1:
+        client.expire(key, window_s + 5)
+    return count
 
 
 def _db_take(bucket: str, limit: int, expires_at: float) -> int:

@@ -6,6 +6,9 @@ deleting any row breaks every hash after it. Writers serialise on the ``AuditHea
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,17 +70,59 @@ def _fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def _head_advance() -> tuple[int, str]:
-    """Take the chain's head row lock and the next sequence number in one statement (UPDATE …
-    RETURNING, on PostgreSQL and SQLite alike): writers hold the lock for as short as possible."""
+def _head_advance(count: int = 1) -> tuple[int, str]:
+    """Take the chain's head row lock and ``count`` sequence numbers in one statement (UPDATE …
+    RETURNING, on PostgreSQL and SQLite alike): writers hold the lock for as short as possible.
+    Return the first new number and the hash to chain onto."""
     table = connection.ops.quote_name(AuditHead._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")  # noqa: S608
+        cursor.execute(f"UPDATE {table} SET seq = seq + %s WHERE id = 1 RETURNING seq, hash", [count])  # noqa: S608
         row = cursor.fetchone()
     if row is None:  # a new database: the head is made once
         AuditHead.objects.get_or_create(pk=1)
-        return _head_advance()
-    return int(row[0]), row[1]
+        return _head_advance(count)
+    return int(row[0]) - count + 1, row[1]
+
+
+# The events of an ``audit_batch`` block, appended together when it ends.
+_batch: ContextVar[list[AuditEvent] | None] = ContextVar("warta_audit_batch", default=None)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain ``events`` onto the trail in order: one head advance, one INSERT, one head update."""
+    with transaction.atomic():
+        # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) first,
+        # so two writers can never chain onto the same previous hash.
+        seq, prev_hash = _head_advance(len(events))
+        for event in events:
+            event.seq, event.prev_hash = seq, prev_hash
+            event.hash = event_digest(prev_hash=prev_hash, fields=_fields(event))
+            seq, prev_hash = seq + 1, event.hash
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+        AuditHead.objects.filter(pk=1).update(hash=prev_hash)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Append the events that ``audit_record`` makes inside the block together, when the block
+    ends without an error: one head advance and one INSERT for all of them, so the chain's lock
+    is taken once, late, and held only to the commit. Use it inside the caller's transaction
+    (the events must commit with the change they record); the events get their ``seq`` and
+    ``hash`` only at the end of the block. Nested blocks append with the outermost one."""
+    if _batch.get() is not None:
+        yield
+        return
+    events: list[AuditEvent] = []
+    token = _batch.set(events)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if events:
+        _append(events)
 
 
 def audit_record(
@@ -102,29 +147,25 @@ def audit_record(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(getattr(target, "uuid", None) or target.pk)
         target_label = target_label or str(target)[:255]
-    with transaction.atomic():
-        # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) first,
-        # so two writers can never chain onto the same previous hash.
-        seq, prev_hash = _head_advance()
-        event = AuditEvent(
-            seq=seq,
-            created_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=(getattr(actor, "email", "") or str(actor or ""))[:254] if actor is not None else "",
-            unit_id=getattr(unit, "pk", None),
-            unit_path=getattr(unit, "path", "") or "",
-            unit_label=str(unit)[:255] if unit is not None else "",
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            target_label=target_label[:255],
-            changes=_clean_changes(changes),
-            ip=ip if ip is not None else client_ip.get(),
-            prev_hash=prev_hash,
-        )
-        event.hash = event_digest(prev_hash=prev_hash, fields=_fields(event))
-        event.save(force_insert=True)
-        AuditHead.objects.filter(pk=1).update(hash=event.hash)
+    event = AuditEvent(
+        created_at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(getattr(actor, "email", "") or str(actor or ""))[:254] if actor is not None else "",
+        unit_id=getattr(unit, "pk", None),
+        unit_path=getattr(unit, "path", "") or "",
+        unit_label=str(unit)[:255] if unit is not None else "",
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_label=target_label[:255],
+        changes=_clean_changes(changes),
+        ip=ip if ip is not None else client_ip.get(),
+    )
+    pending = _batch.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        _append([event])
     return event
 
 

@@ -22,13 +22,14 @@ from __future__ import annotations
 import logging
 import random
 import secrets
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,15 +43,17 @@ from warta.channels.connectors.base import (
     PublishResult,
 )
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
-from warta.core.audit import audit_record
+from warta.core.audit import audit_batch, audit_record
 from warta.publishing.fingerprint import fingerprint
 from warta.publishing.models import Post, PostState, Publication, PublicationState, Variant
-from warta.publishing.states import post_transition, transition_allowed
+from warta.publishing.states import post_transition, posts_moves_apply, transition_allowed
 
 logger = logging.getLogger(__name__)
 
 P = PublicationState
 S = PostState
+RECORD_FIELDS = ["state", "external_id", "url", "published_at", "notice", "error_kind", "error_message",
+                 "next_attempt_at", "updated_at"]
 SETTLED = (P.PUBLISHED, P.FAILED, P.UNCERTAIN, P.DELETED, P.CANCELLED)
 RETRYABLE = (ErrorKind.TRANSIENT, ErrorKind.RATE_LIMITED)
 BACKOFF_BASE_S = 30.0
@@ -108,9 +111,10 @@ def variant_media_kinds(variant: Variant) -> set[str]:
     return {str(getattr(row.asset, "kind", "")) for row in _variant_media_rows(variant)} - {""}
 
 
-def variant_media(variant: Variant) -> tuple[Media, ...]:
-    """The variant's media as the connector takes them (the platform's rendition of each file)."""
-    rows = _variant_media_rows(variant)
+def variant_media(variant: Variant, rows: list | None = None) -> tuple[Media, ...]:
+    """The variant's media as the connector takes them (the platform's rendition of each file).
+    ``rows``: the variant's media rows when the caller has read them already."""
+    rows = _variant_media_rows(variant) if rows is None else rows
     if not rows:
         return ()
     from warta.media import services as media  # only when media are attached
@@ -125,8 +129,8 @@ def variant_media(variant: Variant) -> tuple[Media, ...]:
     return tuple(out)
 
 
-def outbound_build(publication: Publication, variant: Variant) -> OutboundPost:
-    return OutboundPost(text=variant.text, link=variant.link, media=variant_media(variant),
+def outbound_build(publication: Publication, variant: Variant, media_rows: list | None = None) -> OutboundPost:
+    return OutboundPost(text=variant.text, link=variant.link, media=variant_media(variant, media_rows),
                         first_comment=variant.first_comment, title=variant.title,
                         idempotency_key=str(publication.uuid))
 
@@ -134,14 +138,10 @@ def outbound_build(publication: Publication, variant: Variant) -> OutboundPost:
 # --- settling the post ------------------------------------------------------------------------------
 
 
-def post_settle(post: Post, *, actor=None, locked: bool = False) -> Post:
-    """Move the post on once its publications are settled (call inside a transaction holding
-    the post's row lock): any uncertain → UNCERTAIN, else any failed → FAILED, else PUBLISHED.
-    Publications waiting again bring an uncertain or failed post back to PUBLISHING.
-    ``locked``: ``post`` is the row just read under that lock (no need to read it again)."""
-    if not locked:
-        post = Post.objects.select_related("unit").get(pk=post.pk)
-    states = set(Publication.objects.filter(post=post).values_list("state", flat=True))
+def settle_moves(current: str, states: set[str]) -> list[str]:
+    """The moves that settle a post in state ``current`` whose publications are in ``states``:
+    any uncertain → UNCERTAIN, else any failed → FAILED, else PUBLISHED; publications waiting
+    again bring an uncertain or failed post back to PUBLISHING. [] when nothing moves."""
     if states & {P.PENDING, P.CLAIMED}:
         target = S.PUBLISHING
     elif P.UNCERTAIN in states:
@@ -151,18 +151,29 @@ def post_settle(post: Post, *, actor=None, locked: bool = False) -> Post:
     elif states & {P.PUBLISHED, P.DELETED}:
         target = S.PUBLISHED
     else:
-        return post
-    if post.state == target or post.state not in (S.SCHEDULED, S.PUBLISHING, S.UNCERTAIN, S.FAILED):
-        return post
-    if target == S.PUBLISHING and post.state == S.SCHEDULED:
-        return post  # the dispatcher (or the claim) moves it when it is due
-    if not transition_allowed(post.state, target):
-        if transition_allowed(post.state, S.PUBLISHING) and transition_allowed(S.PUBLISHING, target):
-            post = post_transition(post=post, to=S.PUBLISHING, actor=actor, locked=locked)
-        else:
-            logger.warning("Post %s: no move from %s to %s", post.pk, post.state, target)
-            return post
-    return post_transition(post=post, to=target, actor=actor, locked=locked)
+        return []
+    if current == target or current not in (S.SCHEDULED, S.PUBLISHING, S.UNCERTAIN, S.FAILED):
+        return []
+    if target == S.PUBLISHING and current == S.SCHEDULED:
+        return []  # the dispatcher (or the claim) moves it when it is due
+    if transition_allowed(current, target):
+        return [target]
+    if transition_allowed(current, S.PUBLISHING) and transition_allowed(S.PUBLISHING, target):
+        return [S.PUBLISHING, target]
+    logger.warning("Post in %s: no move to %s", current, target)
+    return []
+
+
+def post_settle(post: Post, *, actor=None, locked: bool = False) -> Post:
+    """Move the post on once its publications are settled (call inside a transaction holding
+    the post's row lock; see ``settle_moves``).
+    ``locked``: ``post`` is the row just read under that lock (no need to read it again)."""
+    if not locked:
+        post = Post.objects.select_related("unit").get(pk=post.pk)
+    states = set(Publication.objects.filter(post=post).values_list("state", flat=True))
+    for move in settle_moves(post.state, states):
+        post = post_transition(post=post, to=move, actor=actor, locked=locked)
+    return post
 
 
 # --- the three steps ---------------------------------------------------------------------------------
@@ -177,20 +188,40 @@ class Claim:
 
 
 def _claim(publication: Publication, fp: str) -> Claim | None:
+    """Claim one publication that will send text of fingerprint ``fp`` (see ``_claim_many``)."""
+    return _claim_many([(publication, fp)]).get(publication.pk)
+
+
+def _claim_many(ready: list[tuple[Publication, str]]) -> dict[int, Claim]:
+    """Claim the publications of ``ready`` (each with the fingerprint of the exact text it will
+    send) in one statement, committed at once (autocommit), so
+    that each claim exists before its platform is called; return the claims taken, by id.
+
+    A row is taken only while it is pending with the attempt count read, and due or handed
+    over (the dispatch mark / a back-off is set): a task enqueued before the post was moved to
+    a later time (re-arming clears the mark) claims nothing. Each row keeps its fingerprint."""
+    if not ready:
+        return {}
     token = secrets.token_hex(16)
     now = timezone.now()
-    with transaction.atomic():
-        # Due, or handed over (the dispatch mark / a back-off is set): a task enqueued before the
-        # post was moved to a later time (re-arming clears the mark) claims nothing.
-        taken = Publication.objects.filter(
-            Q(due_at__lte=now) | Q(next_attempt_at__isnull=False),
-            pk=publication.pk, state=P.PENDING, attempts=publication.attempts).update(
-            state=P.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1, fingerprint=fp,
-            next_attempt_at=None)
+    fps = {publication.pk: fp for publication, fp in ready}
+    rows = Q()
+    for publication, _fp in ready:
+        rows |= Q(pk=publication.pk, attempts=publication.attempts)
+    fingerprint_of = Case(*[When(pk=pk, then=Value(fp)) for pk, fp in fps.items()], output_field=CharField())
+    taken = Publication.objects.filter(rows, Q(due_at__lte=now) | Q(next_attempt_at__isnull=False),
+                                       state=P.PENDING).update(
+        state=P.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1, fingerprint=fingerprint_of,
+        next_attempt_at=None)
     if not taken:
-        return None
-    return Claim(token=token, previous_claimed_at=publication.claimed_at, previous_error=publication.error_kind,
-                 fingerprint=fp)
+        return {}
+    if taken == len(ready):
+        ids = set(fps)
+    else:
+        ids = set(Publication.objects.filter(pk__in=list(fps), claim_token=token).values_list("pk", flat=True))
+    return {publication.pk: Claim(token=token, previous_claimed_at=publication.claimed_at,
+                                  previous_error=publication.error_kind, fingerprint=fps[publication.pk])
+            for publication, _fp in ready if publication.pk in ids}
 
 
 def _guarded(publication: Publication, token: str):
@@ -203,24 +234,53 @@ def _guarded(publication: Publication, token: str):
 def record_published(publication: Publication, token: str, result: PublishResult, *,
                      action: str = "publication.published") -> bool:
     """Store a successful publication (guarded by the claim token); settle the post. Audited."""
+    return record_published_many([(publication, token, result)], action=action)[0]
+
+
+def record_published_many(items: list[tuple[Publication, str, PublishResult]], *,
+                          action: str = "publication.published") -> list[bool]:
+    """Store several successful publications in one transaction (a group commit: the worker
+    records what it sent together, see ``publish_batch``), each guarded by its claim token;
+    settle their posts; audit each publication and each move of a post. Return, per item,
+    whether its claim still held (False: the claim was lost before the record)."""
+    if not items:
+        return []
     now = timezone.now()
-    fields = {"state": P.PUBLISHED, "external_id": result.external_id[:200], "url": (result.url or "")[:1000],
-              "published_at": result.published_at or now, "notice": result.notice or "", "error_kind": "",
-              "error_message": "", "next_attempt_at": None, "updated_at": now}
-    with transaction.atomic():
-        post = Post.objects.select_for_update(of=("self",)).select_related("unit").get(pk=publication.post_id)
-        if not _guarded(publication, token).update(**fields):
-            logger.warning("Publication %s: the claim %s was lost before the record", publication.pk, token[:8])
-            return False
-        before = publication.state
-        for name, value in fields.items():
-            setattr(publication, name, value)
-        post_settle(post, locked=True)
-        # Last: the audit chain is one serialised row, held from here to the commit.
-        audit_record(actor=None, unit=post.unit, action=action, target=publication,
-                     changes={"state": [before, P.PUBLISHED], "external_id": publication.external_id,
-                              "url": publication.url, **({"notice": result.notice} if result.notice else {})})
-    return True
+    post_ids = sorted({publication.post_id for publication, _token, _result in items})
+    with transaction.atomic(), audit_batch():
+        # Row locks in one order (posts by id, then publications), as every other writer takes them.
+        posts = {post.pk: post for post in Post.objects.select_for_update(of=("self",)).select_related("unit")
+                 .filter(pk__in=post_ids).order_by("pk")}
+        tokens = dict(Publication.objects.select_for_update()
+                      .filter(pk__in=[publication.pk for publication, _t, _r in items],
+                              state__in=(P.CLAIMED, P.UNCERTAIN, P.PENDING))
+                      .order_by("pk").values_list("pk", "claim_token"))
+        held, changed = [], []
+        for publication, token, result in items:
+            ok = tokens.get(publication.pk) == token
+            held.append(ok)
+            if not ok:
+                logger.warning("Publication %s: the claim %s was lost before the record", publication.pk, token[:8])
+                continue
+            before = publication.state
+            publication.state, publication.external_id = P.PUBLISHED, result.external_id[:200]
+            publication.url, publication.notice = (result.url or "")[:1000], result.notice or ""
+            publication.published_at = result.published_at or now
+            publication.error_kind = publication.error_message = ""
+            publication.next_attempt_at, publication.updated_at = None, now
+            changed.append((publication, before, result))
+        if not changed:
+            return held
+        Publication.objects.bulk_update([publication for publication, _b, _r in changed], RECORD_FIELDS)
+        states: dict[int, set[str]] = {}
+        for post_id, state in Publication.objects.filter(post_id__in=post_ids).values_list("post_id", "state"):
+            states.setdefault(post_id, set()).add(state)
+        posts_moves_apply({post: settle_moves(post.state, states.get(post.pk, set())) for post in posts.values()})
+        for publication, before, result in changed:
+            audit_record(actor=None, unit=posts[publication.post_id].unit, action=action, target=publication,
+                         changes={"state": [before, P.PUBLISHED], "external_id": publication.external_id,
+                                  "url": publication.url, **({"notice": result.notice} if result.notice else {})})
+    return held
 
 
 def _explain(error: ConnectorError) -> str:
@@ -345,17 +405,112 @@ def result_from_item(item: InboundItem) -> PublishResult:
 # --- the worker's entry point ------------------------------------------------------------------------
 
 
+def record_group() -> int:
+    """How many sent publications a worker records together (``WARTA_PUBLISH_RECORD_GROUP``)."""
+    return max(1, int(getattr(settings, "WARTA_PUBLISH_RECORD_GROUP", 25)))
+
+
+RECORD_WAIT_S = 2.0  # a sent publication waits at most this long for its group's record
+
+
+class _Recorder:
+    """Successes waiting to be recorded together (a group commit). Only publications whose
+    platform can list its posts wait here: if the worker dies before the record, recovery finds
+    them there by their fingerprint (``reconcile.py``) and nothing is sent twice. The others are
+    recorded at once, as is every error."""
+
+    def __init__(self, group: int):
+        self.group = group
+        self.items: list[tuple[Publication, str, PublishResult]] = []
+        self.since = 0.0
+        self.outcomes: dict[int, str] = {}
+
+    def add(self, publication: Publication, token: str, result: PublishResult) -> None:
+        if not self.items:
+            self.since = time.monotonic()
+        self.items.append((publication, token, result))
+        if len(self.items) >= self.group or time.monotonic() - self.since >= RECORD_WAIT_S:
+            self.flush()
+
+    def flush(self) -> None:
+        items, self.items = self.items, []
+        for (publication, _token, _result), held in zip(items, record_published_many(items), strict=True):
+            self.outcomes[publication.pk] = "published" if held else "lost"
+
+
+def _prefetch(publication_ids: list[int]) -> tuple[dict[int, Publication], dict, dict[int, list]]:
+    """Read a batch's publications (with post, unit and account), their variants and media rows
+    in three queries."""
+    publications = Publication.objects.select_related("post__unit", "account__unit").in_bulk(publication_ids)
+    post_ids = {publication.post_id for publication in publications.values()}
+    variants: dict[tuple[int, str], Variant] = {}
+    for variant in Variant.objects.filter(post_id__in=post_ids):
+        variants.setdefault((variant.post_id, variant.platform), variant)
+    media: dict[int, list] = {}
+    try:
+        model = apps.get_model("publishing", "VariantMedia")
+    except LookupError:
+        model = None
+    if model is not None and variants:
+        rows = model.objects.filter(variant__in=list(variants.values())).select_related("asset")
+        for row in rows.order_by("position", "pk"):
+            media.setdefault(row.variant_id, []).append(row)
+    return publications, variants, media
+
+
+def publish_batch(publication_ids: list[int], *, connectors: dict | None = None,
+                  group: int | None = None) -> dict[int, str]:
+    """Publish several publications (one account's batch, in order); return what happened to
+    each (see ``publish_one``). The batch is read in three queries, claimed in one statement
+    (each row with its own attempt count and fingerprint) and what was sent is recorded in
+    groups of ``group`` (default ``record_group()``)."""
+    connectors = {} if connectors is None else connectors
+    publication_ids = list(publication_ids)
+    publications, variants, media = _prefetch(publication_ids)
+    outcomes: dict[int, str] = {}
+    ready: list[tuple[Publication, OutboundPost]] = []
+    for pk in publication_ids:
+        publication = publications.get(pk)
+        try:
+            variant = variants.get((publication.post_id, publication.account.platform)) if publication else None
+            prepared = _prepare(publication, variant=variant, media_rows=media.get(getattr(variant, "pk", None), []))
+        except Exception:  # one publication's fault must not hold back the account's others
+            logger.exception("Publication %s could not be prepared", pk)
+            prepared = "error"
+        if isinstance(prepared, str):
+            outcomes[pk] = prepared
+        else:
+            ready.append((publication, prepared))
+    claims = _claim_many([(publication, fingerprint(outbound.text)) for publication, outbound in ready])
+    recorder = _Recorder(group or record_group())
+    for publication, outbound in ready:
+        claim = claims.get(publication.pk)
+        if claim is None:
+            outcomes[publication.pk] = "skipped"
+            continue
+        try:
+            outcomes[publication.pk] = _send(publication, outbound, claim, connectors=connectors, recorder=recorder)
+        except Exception:
+            logger.exception("Publication %s could not be published", publication.pk)
+            outcomes[publication.pk] = "error"
+    recorder.flush()
+    outcomes.update(recorder.outcomes)
+    return outcomes
+
+
 def publish_one(publication_id: int, *, connectors: dict | None = None) -> str:
     """Publish one publication if it is still pending; return what happened: "published",
     "reconciled", "pending" (retry later), "failed", "uncertain", "skipped" (someone else has
-    it, or nothing to do) or "lost" (the claim expired before the record).
+    it, or nothing to do), "lost" (the claim expired before the record) or "claimed" (the
+    send ended in an unexpected error: recovery reconciles it after the lease).
 
     ``connectors``: a dict kept by the caller across one account's publications, so that the
     account's credential is opened (and its use audited) once per batch, not once per post."""
-    from warta.channels.services import connector_for
+    return publish_batch([publication_id], connectors=connectors, group=1)[publication_id]
 
-    publication = (Publication.objects.select_related("post__unit", "account__unit")
-                   .filter(pk=publication_id).first())
+
+def _prepare(publication: Publication | None, *, variant: Variant | None, media_rows: list) -> OutboundPost | str:
+    """What to send for a pending publication, or why nothing will be (an outcome)."""
     if publication is None or publication.state != P.PENDING:
         return "skipped"
     if publication.post.state not in (S.SCHEDULED, S.PUBLISHING):
@@ -363,19 +518,23 @@ def publish_one(publication_id: int, *, connectors: dict | None = None) -> str:
     if publication.account.archived_at is not None:
         return _fail_before_send(publication, _("Akun %(handle)s sudah diarsipkan; pilih akun lain lalu jadwalkan "
                                                 "ulang.") % {"handle": publication.account.handle})
-    variant = Variant.objects.filter(post_id=publication.post_id, platform=publication.account.platform).first()
     if variant is None:
         return _fail_before_send(publication, _("Konten tidak punya varian untuk platform akun ini."))
     try:
-        outbound = outbound_build(publication, variant)
+        return outbound_build(publication, variant, media_rows)
     except Exception as exc:  # a media file that cannot be prepared: nothing was sent
         logger.exception("Publication %s: media could not be prepared", publication.pk)
         problems = " ".join(str(p) for p in getattr(exc, "problems", None) or [exc])
         return _fail_before_send(publication, _("Media konten tidak dapat disiapkan untuk platform ini: "
                                                 "%(problems)s") % {"problems": problems})
-    claim = _claim(publication, fingerprint(outbound.text))
-    if claim is None:
-        return "skipped"
+
+
+def _send(publication: Publication, outbound: OutboundPost, claim: Claim, *, connectors: dict,
+          recorder: _Recorder) -> str:
+    """Send one claimed publication and record the outcome ("deferred": sent, and waiting in
+    ``recorder`` for its group's record)."""
+    from warta.channels.services import connector_for
+
     publication.state = P.CLAIMED
     if publication.post.state == S.SCHEDULED:
         try:
@@ -385,11 +544,9 @@ def publish_one(publication_id: int, *, connectors: dict | None = None) -> str:
     sent = False
     recheck = claim.previous_error == ErrorKind.TRANSIENT.value and claim.previous_claimed_at is not None
     try:
-        connector = (connectors or {}).get(publication.account_id)
+        connector = connectors.get(publication.account_id)
         if connector is None:
-            connector = connector_for(publication.account, purpose="publish")
-            if connectors is not None:
-                connectors[publication.account_id] = connector
+            connector = connectors[publication.account_id] = connector_for(publication.account, purpose="publish")
         if recheck and Capability.FETCH_POSTS in connector.capabilities:
             found = find_on_platform(connector, publication=publication, fp=claim.fingerprint,
                                      since=claim.previous_claimed_at - RECONCILE_MARGIN)
@@ -401,6 +558,7 @@ def publish_one(publication_id: int, *, connectors: dict | None = None) -> str:
         sent = True
         result = connector.publish(outbound)
     except ConnectorError as error:
+        recorder.flush()  # what was sent before is recorded before this error is
         return record_error(publication, claim.token, error, sent=sent, recheck=recheck)
     except Exception as exc:
         if not sent:
@@ -410,4 +568,7 @@ def publish_one(publication_id: int, *, connectors: dict | None = None) -> str:
         # The platform may or may not have it: leave the claim; recovery reconciles after the lease.
         logger.exception("Publication %s: unexpected error while sending; left for reconciliation", publication.pk)
         return "claimed"
+    if recorder.group > 1 and Capability.FETCH_POSTS in connector.capabilities:
+        recorder.add(publication, claim.token, result)
+        return "deferred"
     return "published" if record_published(publication, claim.token, result) else "lost"

@@ -70,6 +70,32 @@ def post_transition(*, post: Post, to: str, actor=None, reason: str = "", change
     return row
 
 
+def posts_moves_apply(moves: dict[Post, list[str]], *, actor=None, reason: str = "") -> None:
+    """Apply each post's moves, in order (the posts were read under their row locks in the
+    caller's transaction): one UPDATE per resulting state for all of them, one audit event per
+    move of each post, exactly as ``post_transition`` records it."""
+    now = timezone.now()
+    groups: dict[tuple[str, bool, bool], list[Post]] = {}
+    for post, steps in moves.items():
+        current = post.state
+        for to in steps:
+            if not transition_allowed(current, to):
+                raise TransitionError(f"{current} -> {to}")
+            audit_record(actor=actor, unit=post.unit, action=f"post.{to}", target=post,
+                         changes={"state": [current, to], **({"reason": reason} if reason else {})})
+            current = to
+        if steps:
+            post.state, post.updated_at = current, now
+            if S.PUBLISHED in steps:
+                post.published_at = now
+            if S.APPROVED in steps:
+                post.approved_at = now
+            groups.setdefault((current, S.PUBLISHED in steps, S.APPROVED in steps), []).append(post)
+    for (state, published, approved), posts in groups.items():
+        stamps = {**({"published_at": now} if published else {}), **({"approved_at": now} if approved else {})}
+        Post.objects.filter(pk__in=[post.pk for post in posts]).update(state=state, updated_at=now, **stamps)
+
+
 def posts_transition_bulk(*, post_ids, from_state: str, to: str, reason: str = "") -> int:
     """Move every post of ``post_ids`` still in ``from_state`` to ``to`` in one statement; one
     audit event per unit lists the posts moved (the dispatcher moves thousands in a minute)."""

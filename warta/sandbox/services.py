@@ -349,6 +349,10 @@ def rate_limit_hit(*, token: AccessToken, now: datetime | None = None) -> None:
     """Count one request of ``token``; raise ``SandboxError`` (429, Retry-After) over the limit."""
     limit, window = rate_limit_setting()
     now = now or timezone.now()
+    # The common case in one statement: the token's window goes on and has room.
+    if RateLimit.objects.filter(token=token, window_start__gt=now - timedelta(seconds=window),
+                                count__lt=limit).update(count=F("count") + 1):
+        return
     row, created = RateLimit.objects.get_or_create(token=token, defaults={"window_start": now, "count": 1})
     if created:
         return

@@ -212,7 +212,10 @@ def post_create_view(request):
     post = post_create(author=request.sandbox_account, text=str(data.get("text", "")),
                        link=str(data.get("link", "")), image=request.FILES.get("image"),
                        idempotency_key=str(data.get("idempotency_key", "")))
-    return JsonResponse(post_json(request, _get_post(post.pk)), status=201)
+    if post.deleted:  # an earlier post of this idempotency key, since deleted
+        raise SandboxError("not_found", _("Kiriman tidak ditemukan."), status=404)
+    post.author = request.sandbox_account  # the caller wrote it: no second read
+    return JsonResponse(post_json(request, post), status=201)
 
 
 @api_view("GET", "DELETE")
