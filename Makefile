@@ -19,6 +19,8 @@ install: $(STAMP)
 
 messages: install
 	@command -v msgfmt >/dev/null || { apt-get install -y -qq gettext >/dev/null 2>&1 || true; }
+	@# KDE's KHolidays (Debian) carries Indonesia's commemoration days for the calendar (ADR 0026); best effort.
+	@compgen -G '/usr/lib/*/libKF[56]Holidays.so.*' >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libkf5holidays5 >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libkf5holidays5 >/dev/null 2>&1; } || true; }
 	cd warta && ../$(BIN)/warta compilemessages -v0
 
 setup: messages

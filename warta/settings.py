@@ -233,6 +233,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# KDE KHolidays library file for the commemoration days (ADR 0026); empty: searched under /usr/lib.
+WARTA_KHOLIDAYS_LIBRARY = ENV.get("WARTA_KHOLIDAYS_LIBRARY", "")
 WARTA_MAX_IMPORT_BYTES = int(ENV.get("WARTA_MAX_IMPORT_BYTES", 20 * 1024 * 1024))
 
 # Security headers; CSP with nonces and no inline script.

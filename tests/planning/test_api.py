@@ -173,8 +173,10 @@ def test_calendar_marks(api, tree, admin):
     response = api.get(f"/units/{tree.kab.uuid}/calendar-marks", start="2026-08-01", end="2026-08-31")
     assert response.status_code == 200
     marks = response.json()
-    assert {"date": "2026-08-17", "title": "Hari Kemerdekaan Republik Indonesia", "kind": "holiday"} in marks
-    assert {"date": "2026-08-19", "title": "Hari Jadi Jawa Barat", "kind": "unit"} in marks
+    assert {"date": "2026-08-17", "title": "Hari Kemerdekaan Republik Indonesia", "kind": "holiday", "unit": None,
+            "inherited": False} in marks
+    assert {"date": "2026-08-19", "title": "Hari Jadi Jawa Barat", "kind": "unit", "unit": "Provinsi Jawa Barat",
+            "inherited": True} in marks
     problem = assert_problem(api.get(f"/units/{tree.kab.uuid}/calendar-marks", start="2026-01-01", end="2027-02-05"),
                              422)
     assert "400" in problem["errors"]["end"][0]

@@ -32,9 +32,9 @@ def test_unit_and_ancestor_dates_yearly_and_once(tree, admin):
     ImportantDate.objects.filter(pk=gone.pk).update(archived_at="2026-01-01T00:00:00Z")
     marks = [m for m in calendar_marks(tree.kec, date(2026, 6, 1), date(2027, 6, 30)) if m.kind == "unit"]
     assert marks == [
-        DayMark(date(2026, 6, 3), "Hari Jadi Bogor", "unit"),
-        DayMark(date(2026, 6, 10), "Rapat koordinasi humas", "unit"),
-        DayMark(date(2027, 6, 3), "Hari Jadi Bogor", "unit"),
+        DayMark(date(2026, 6, 3), "Hari Jadi Bogor", "unit", "Kabupaten Bogor", True),
+        DayMark(date(2026, 6, 10), "Rapat koordinasi humas", "unit", "Provinsi Jawa Barat", True),
+        DayMark(date(2027, 6, 3), "Hari Jadi Bogor", "unit", "Kabupaten Bogor", True),
     ]
 
 
@@ -42,9 +42,9 @@ def test_yearly_date_starts_in_its_year_and_skips_missing_leap_day(tree):
     ImportantDate.objects.create(unit=tree.kab, date=date(2028, 2, 29), title="Kabisat", yearly=True)
     ImportantDate.objects.create(unit=tree.kab, date=date(2027, 1, 5), title="Mulai 2027", yearly=True)
     marks = [m for m in calendar_marks(tree.kab, date(2026, 1, 1), date(2027, 1, 31)) if m.kind == "unit"]
-    assert marks == [DayMark(date(2027, 1, 5), "Mulai 2027", "unit")]
+    assert marks == [DayMark(date(2027, 1, 5), "Mulai 2027", "unit", "Kabupaten Bogor")]
     marks = [m for m in calendar_marks(tree.kab, date(2028, 2, 1), date(2028, 3, 1)) if m.kind == "unit"]
-    assert marks == [DayMark(date(2028, 2, 29), "Kabisat", "unit")]
+    assert marks == [DayMark(date(2028, 2, 29), "Kabisat", "unit", "Kabupaten Bogor")]
 
 
 def test_range_is_checked(tree):
@@ -59,3 +59,24 @@ def test_sorted_by_date(tree):
     marks = calendar_marks(tree.kab, date(2026, 1, 1), date(2026, 12, 31))
     assert [m.date for m in marks] == sorted(m.date for m in marks)
     assert len(marks) >= 17
+
+
+def test_ancestor_dates_reach_the_whole_subtree_naming_their_unit(tree):
+    ImportantDate.objects.create(unit=tree.jabar, date=date(1950, 8, 19), title="Hari Jadi Jawa Barat", yearly=True)
+    ImportantDate.objects.create(unit=tree.kab, date=date(2026, 8, 20), title="Rapat Kabupaten")
+    ImportantDate.objects.create(unit=tree.kota, date=date(2026, 8, 21), title="Rapat Kota")
+    window = date(2026, 8, 1), date(2026, 8, 31)
+
+    def unit_marks_of(unit):
+        return [m for m in calendar_marks(unit, *window) if m.kind == "unit"]
+
+    province = DayMark(date(2026, 8, 19), "Hari Jadi Jawa Barat", "unit", "Provinsi Jawa Barat", True)
+    assert unit_marks_of(tree.desa) == [province,
+                                        DayMark(date(2026, 8, 20), "Rapat Kabupaten", "unit", "Kabupaten Bogor", True)]
+    assert unit_marks_of(tree.kab) == [province,
+                                       DayMark(date(2026, 8, 20), "Rapat Kabupaten", "unit", "Kabupaten Bogor")]
+    # a sibling gets the province's date but never the other regency's
+    assert unit_marks_of(tree.kota) == [province, DayMark(date(2026, 8, 21), "Rapat Kota", "unit", "Kota Bogor")]
+    assert unit_marks_of(tree.jabar) == [DayMark(date(2026, 8, 19), "Hari Jadi Jawa Barat", "unit",
+                                                 "Provinsi Jawa Barat")]
+    assert unit_marks_of(tree.kemendagri) == []  # a date set below never goes up

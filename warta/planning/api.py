@@ -330,13 +330,14 @@ def important_date_archive(request, date_uuid: UUID, payload: ArchiveIn):
 @router.get("/units/{unit_uuid}/calendar-marks", response=responses({200: list[DayMarkOut]}, 403, 404, 422),
             url_name="planning-calendar-marks", summary="Hari libur dan tanggal penting")
 def calendar_marks(request, unit_uuid: UUID, params: Query[MarksIn]):
-    """National holidays, cuti bersama and the important dates of the unit and its ancestors,
-    from ``start`` to ``end`` (both included, at most 400 days)."""
+    """National holidays, cuti bersama, commemoration days (when KHolidays is installed) and the
+    important dates of the unit and its ancestors (each naming the unit that set it), from
+    ``start`` to ``end`` (both included, at most 400 days)."""
     scope = unit_scope(request, unit_uuid)
     scope.require("planning.view")
     if params.end < params.start:
         raise ValidationError({"end": _("Tanggal akhir tidak boleh sebelum tanggal awal.")})
     if (params.end - params.start).days + 1 > holidays.MAX_DAYS:
         raise ValidationError({"end": _("Rentang paling panjang %(n)s hari.") % {"n": holidays.MAX_DAYS}})
-    return [{"date": m.date, "title": m.title, "kind": m.kind}
+    return [{"date": m.date, "title": m.title, "kind": m.kind, "unit": m.unit or None, "inherited": m.inherited}
             for m in holidays.calendar_marks(scope.unit, params.start, params.end)]

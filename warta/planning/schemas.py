@@ -208,6 +208,9 @@ class DayMarkOut(Schema):
     date: dt.date
     title: str
     kind: str = Field(..., description="holiday, cuti_bersama, commemoration, atau unit.")
+    unit: str | None = Field(None, description="Jenis unit: nama unit yang menetapkan tanggal ini (unit ini atau "
+                                                "unit induknya).")
+    inherited: bool = Field(False, description="Jenis unit: ditetapkan oleh unit induk (diwarisi).")
 
 
 GoalPage = Paged[GoalOut]

@@ -83,6 +83,7 @@ def overview(request):
         "campaigns": list(selectors.campaigns_active(scope=scope, today=today).prefetch_related("pillars")[:20]),
         "pillars": list(selectors.pillars_available(unit)),
         "marks": holidays.calendar_marks(unit, today, today + timedelta(days=UPCOMING_DAYS)),
+        "commemorations_available": holidays.commemorations_available(),
         "upcoming_days": UPCOMING_DAYS,
     })
 

@@ -62,6 +62,8 @@ class MarkOut(Schema):
     date: dt.date
     title: str
     kind: str = Field(description="holiday, cuti_bersama, commemoration atau unit.")
+    unit: str | None = Field(None, description="Unit yang menetapkan tanggal penting (kind unit).")
+    inherited: bool = Field(False, description="Tanggal penting dari unit induk.")
 
 
 class CalendarOut(Schema):
@@ -163,7 +165,8 @@ def _post_scope(request, post_uuid: UUID) -> tuple[Scope, Post]:
             url_name="calendar", summary="Kalender editorial")
 def calendar(request, unit_uuid: UUID, q: Query[CalendarQuery]):
     """Posts of the unit and below placed on their local day (published, scheduled or planned
-    time), and the day marks (national holidays, cuti bersama, the unit's important dates)."""
+    time), and the day marks (national holidays, cuti bersama, commemoration days, the important
+    dates of the unit and its ancestors)."""
     from warta.planning.holidays import calendar_marks
 
     scope = unit_scope(request, unit_uuid)
@@ -173,7 +176,8 @@ def calendar(request, unit_uuid: UUID, q: Query[CalendarQuery]):
     marks = calendar_marks(scope.unit, q.start, q.end)
     return {"start": q.start, "end": q.end, "time_zone": scope.unit.time_zone,
             "entries": [e.as_dict() for e in entries],
-            "marks": [{"date": m.date, "title": m.title, "kind": m.kind} for m in marks]}
+            "marks": [{"date": m.date, "title": m.title, "kind": m.kind, "unit": m.unit or None,
+                       "inherited": m.inherited} for m in marks]}
 
 
 @router.post("/posts/{post_uuid}/reschedule", response=responses({200: RescheduleOut}, 403, 404, 422),
@@ -198,8 +202,9 @@ def plan_preview(request, unit_uuid: UUID, month: Form[str], file: File[Uploaded
     if file.size > 5 * 1024 * 1024:
         raise ValidationError({"file": _("Berkas terlalu besar; paling besar 5 MB.")})
     content = file.read()
-    evaluation = plan_import.plan_evaluate(unit=scope.unit, content=content, month=month)
-    token = plan_import.plan_upload_store(unit=scope.unit, content=content) if evaluation.ok else None
+    evaluation, record = plan_import.plan_preview(actor=request.user, unit=scope.unit, content=content, month=month,
+                                                  file_name=file.name or "")
+    token = str(record.token) if record.token else None
     return {"ok": evaluation.ok, "month": evaluation.month.strftime("%Y-%m"), "token": token,
             "rows": [r.as_dict() for r in evaluation.rows]}
 
