@@ -6,6 +6,7 @@ ROUTES = {
     "approvals:pending": Route(UNIT, get_forbidden=True),
     "approvals:detail": Route(UNIT, write=True, get_forbidden=True, objects=("approval_uuid",)),
     "approvals:chains": Route(UNIT, write=True, get_forbidden=True),
+    "approvals:remind": Route(UNIT, write=True, post_only=True, objects=("approval_uuid",)),
     "approvals:link": Route(PUBLIC, extra={"token": "tidak-sah"}),
 }
 

@@ -36,6 +36,8 @@ ROUTES = {
     "press:public": Route(PUBLIC, extra={"slug": "tidak-ada"}),
     "press:public-attachment": Route(PUBLIC, extra={"slug": "tidak-ada",
                                                     "attachment_uuid": "00000000-0000-0000-0000-000000000000"}),
+    "press:delivery-resend": Route(UNIT, write=True, post_only=True, objects=(*R, "delivery_uuid")),
+    "press:delivery-mark-sent": Route(UNIT, write=True, post_only=True, objects=(*R, "delivery_uuid")),
 }
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,5 +50,9 @@ def make_objects(tree, admin, viewer):
                                          upload=SimpleUploadedFile("jadwal.pdf", PDF), title="Jadwal")
     contact = services.contact_create(actor=admin, unit=tree.kab, name="Rina", email="rina@koran.id")
     dlist = services.list_create(actor=admin, unit=tree.kab, name="Media daerah", contacts=[contact])
+    from warta.press.models import PressDelivery
+
+    delivery = PressDelivery.objects.create(release=release, contact=contact, distribution_list=dlist,
+                                            email=contact.email)
     return {"release_uuid": release.uuid, "attachment_uuid": attachment.uuid, "contact_uuid": contact.uuid,
-            "list_uuid": dlist.uuid}
+            "list_uuid": dlist.uuid, "delivery_uuid": delivery.uuid}

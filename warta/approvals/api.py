@@ -8,6 +8,7 @@ or outdated request answers 409.
 from uuid import UUID
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
@@ -79,6 +80,24 @@ def approval_decide(request, approval_uuid: UUID, payload: DecideIn):
                                  ceiling=request.api_token.role, level=payload.level)
     except (services.ApprovalClosed, services.ApprovalStale) as exc:
         raise HttpError(409, " ".join(exc.messages)) from None
+    return selectors.request_get(scope=token_scope(request), request_uuid=approval_uuid)
+
+
+@router.post("/approvals/{approval_uuid}/remind", response=responses({200: ApprovalOut}, 403, 404, 409, 422, 429),
+             url_name="approval-remind", summary="Ingatkan penyetuju tingkat saat ini sekarang")
+def approval_remind(request, approval_uuid: UUID):
+    """Remind the deciders of the current level at once (in the app, and by email with a fresh
+    link). The submitter or an admin of the unit; at most once an hour per request (429)."""
+    scope, row = _request_scope(request, approval_uuid)
+    scope.require("approval.view")
+    if not services.may_remind(request.user, row, role=scope.role):
+        raise HttpError(403, _("Hanya pengaju atau admin unit yang dapat mengirim pengingat."))
+    try:
+        services.approval_remind(actor=request.user, request=row)
+    except services.ApprovalClosed as exc:
+        raise HttpError(409, " ".join(exc.messages)) from None
+    except services.ReminderTooSoon as exc:
+        raise HttpError(429, " ".join(exc.messages)) from None
     return selectors.request_get(scope=token_scope(request), request_uuid=approval_uuid)
 
 

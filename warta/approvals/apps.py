@@ -6,3 +6,6 @@ class ApprovalsConfig(AppConfig):
     name = "warta.approvals"
     label = "approvals"
     verbose_name = _("Persetujuan")
+
+    def ready(self):
+        from warta.approvals import services, tasks  # noqa: F401  (permissions, audit labels, periodic jobs)

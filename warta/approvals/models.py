@@ -62,6 +62,10 @@ class ApprovalRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The last reminder to the deciders (automatic or "Ingatkan sekarang") and the level it was for:
+    # the daily job reminds each level at most once a day, a person at most once an hour (ADR 0020).
+    reminded_at = models.DateTimeField(_("terakhir diingatkan"), null=True, blank=True)
+    reminded_level = models.PositiveSmallIntegerField(_("tingkat yang diingatkan"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -50,6 +50,7 @@ class ApprovalOut(Schema):
     submitted_by: str | None
     created_at: datetime
     decided_at: datetime | None
+    reminded_at: datetime | None
     decisions: list[DecisionOut]
 
     @staticmethod

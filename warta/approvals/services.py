@@ -20,10 +20,13 @@ from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +46,7 @@ from warta.core.audit import audit_action_register, audit_record
 from warta.notifications.services import absolute_url, email_send, notify
 from warta.organisations import tree
 from warta.organisations.models import Membership, Unit
-from warta.organisations.roles import ROLE_RANK, Role, permission_register, role_at_most
+from warta.organisations.roles import ROLE_RANK, Role, permission_register, role_at_most, role_has
 from warta.organisations.scope import grants_for, role_for_path
 
 logger = logging.getLogger(__name__)
@@ -65,6 +68,7 @@ audit_action_register({
     "approval.link_sent": gettext_lazy("Tautan persetujuan dikirim"),
     "approval.chain_set": gettext_lazy("Alur persetujuan diubah"),
     "approval.chain_clear": gettext_lazy("Alur persetujuan kembali mengikuti unit induk"),
+    "approval.remind": gettext_lazy("Pengingat persetujuan dikirim"),
 })
 
 
@@ -512,9 +516,12 @@ def link_url(raw: str) -> str:
     return absolute_url(reverse("approvals:link", args=[raw]))
 
 
-def approval_links_send(*, request_id: int, level: int, user_ids: list[int]) -> int:
+def approval_links_send(*, request_id: int, level: int, user_ids: list[int], reminder: bool = False) -> int:
     """Email each user their own link to decide ``level``; skipped when the request moved on.
-    A mail failure is logged, never raised. Returns how many emails went out."""
+    A mail failure is logged, never raised. Returns how many emails went out.
+
+    With ``reminder`` the email says the request is still waiting; it carries a fresh link all
+    the same (the older ones of the user stay valid until they expire, see ``approval_remind``)."""
     request = ApprovalRequest.objects.select_related("unit", "unit__parent", "submitted_by").filter(
         pk=request_id).first()
     if request is None or not request.is_open or request.current_level != level:
@@ -524,8 +531,13 @@ def approval_links_send(*, request_id: int, level: int, user_ids: list[int]) -> 
         if not may_decide(user, request):
             continue
         _link, raw = approval_link_create(request=request, user=user)
-        subject = _("[Warta] Menunggu persetujuan Anda: %(title)s") % {"title": request.title}
-        lines = [
+        if reminder:
+            subject = _("[Warta] Pengingat: masih menunggu persetujuan Anda: %(title)s") % {"title": request.title}
+        else:
+            subject = _("[Warta] Menunggu persetujuan Anda: %(title)s") % {"title": request.title}
+        lines = [_("Permintaan ini sudah menunggu sejak %(since)s.") % {
+            "since": _local_stamp(level_opened_at(request), request.unit)}] if reminder else []
+        lines += [
             _("%(kind)s dari %(unit)s menunggu keputusan Anda (tingkat %(level)s dari %(count)s).") % {
                 "kind": _kind_label(request), "unit": request.unit.name, "level": level,
                 "count": request.level_count},
@@ -578,3 +590,139 @@ def approval_link_decide(*, raw: str, decision: str, comment: str = "", acknowle
         locked.used_at = timezone.now()
         locked.save(update_fields=["used_at"])
     return request
+
+
+# --- reminders ------------------------------------------------------------------------------
+#
+# Leaders rarely sign in: a request waiting at one level longer than
+# ``WARTA_APPROVAL_REMIND_AFTER_HOURS`` (default 24) reminds the deciders of that level, in the
+# app and by email with a fresh signed link. The job (``approvals.remind``, hourly) reminds each
+# level of a request at most once in any 24 hours; "Ingatkan sekarang" (the submitter or an admin
+# of the unit) at most once an hour per request. Both stamp ``reminded_at``/``reminded_level``
+# under the row's lock, so two runs at once remind once.
+#
+# A reminder's fresh link does not revoke the older unused links of the same user for the same
+# level: they grant exactly the same decision to the same person, each is single use and dies
+# with the level (``approval_link_find`` refuses a link whose level has passed), and revoking
+# them would make the first email the leader happens to open answer "link tidak berlaku".
+
+REMIND_EVERY = timedelta(hours=24)
+REMIND_NOW_EVERY = timedelta(hours=1)
+
+
+class ReminderTooSoon(ValidationError):
+    """A person asked to remind again before ``REMIND_NOW_EVERY`` passed (429 in the API)."""
+
+
+def remind_after() -> timedelta:
+    """How long a level waits before its deciders are reminded (the setting, in hours)."""
+    hours = getattr(settings, "WARTA_APPROVAL_REMIND_AFTER_HOURS", 24)
+    return timedelta(hours=float(hours))
+
+
+def _local_stamp(moment, unit: Unit) -> str:
+    local = timezone.localtime(moment, unit.zone)
+    return f"{local:%d-%m-%Y %H:%M} {unit.zone_label}".strip()
+
+
+def level_opened_at(request: ApprovalRequest):
+    """When the current level started waiting: the latest decision (of the level before), or the submit."""
+    last = max((d.created_at for d in request.decisions.all()), default=None)
+    return last or request.created_at
+
+
+def reminders_due(now):
+    """Pending requests whose current level has waited longer than ``remind_after()`` and whose
+    level was not reminded in the last 24 hours."""
+    return (ApprovalRequest.objects.filter(state=State.PENDING, current_level__gte=1)
+            .annotate(opened_at=Coalesce(Max("decisions__created_at"), "created_at"))
+            .filter(opened_at__lte=now - remind_after())
+            .filter(Q(reminded_at__isnull=True) | ~Q(reminded_level=F("current_level"))
+                    | Q(reminded_at__lte=now - REMIND_EVERY))
+            .select_related("unit", "unit__parent", "submitted_by").order_by("created_at", "pk"))
+
+
+def may_remind(user, request: ApprovalRequest, *, role: str | None) -> bool:
+    """Whether ``user``, holding ``role`` on the request's unit (an API token's role caps it), may
+    press "Ingatkan sekarang": an admin of the unit, or the submitter while they still work on
+    approvals there."""
+    if user is None or not getattr(user, "is_active", False) or role is None:
+        return False
+    if role == Role.ADMIN:
+        return True
+    return request.submitted_by_id == user.pk and role_has(role, "approval.decide")
+
+
+def _remind(locked: ApprovalRequest, *, actor, now) -> list:
+    """Stamp, audit and tell the deciders of the locked request's current level. Runs inside the
+    caller's transaction; the emails with fresh links go out after commit."""
+    users = deciders(locked)
+    if not users:
+        return []
+    level = locked.current_level
+    locked.reminded_at, locked.reminded_level = now, level
+    locked.save(update_fields=["reminded_at", "reminded_level", "updated_at"])
+    audit_record(actor=actor, unit=locked.unit, action="approval.remind", target=locked, changes={
+        "level": level, "users": [u.email for u in users], "manual": actor is not None,
+        "waiting_since": level_opened_at(locked).isoformat()})
+    title = _("Pengingat: masih menunggu persetujuan Anda: %(title)s") % {"title": locked.title}
+    body = _("%(kind)s dari %(unit)s menunggu keputusan tingkat %(level)s dari %(count)s sejak %(since)s.") % {
+        "kind": _kind_label(locked), "unit": locked.unit.name, "level": level, "count": locked.level_count,
+        "since": _local_stamp(level_opened_at(locked), locked.unit)}
+    notify(users=users, unit=locked.unit, kind="approval-reminder", title=title, body=body,
+           url=detail_url(locked), email=False)
+    from warta.approvals.tasks import approval_links_send_task
+
+    transaction.on_commit(partial(approval_links_send_task.enqueue, locked.pk, level, [u.pk for u in users],
+                                  True))
+    return users
+
+
+def _locked_pending(request: ApprovalRequest) -> ApprovalRequest | None:
+    return (ApprovalRequest.objects.select_for_update().select_related("unit", "unit__parent", "submitted_by")
+            .filter(pk=request.pk, state=State.PENDING).first())
+
+
+def reminders_send(*, now=None) -> int:
+    """The periodic job: remind every due request's current deciders. Returns how many requests
+    were reminded. Safe to run twice: each row is re-checked under its lock."""
+    now = now or timezone.now()
+    sent = 0
+    for row in reminders_due(now):
+        with transaction.atomic():
+            locked = _locked_pending(row)
+            if locked is None or locked.current_level != row.current_level:
+                continue
+            if (locked.reminded_at is not None and locked.reminded_level == locked.current_level
+                    and locked.reminded_at > now - REMIND_EVERY):
+                continue
+            if _remind(locked, actor=None, now=now):
+                sent += 1
+    return sent
+
+
+def approval_remind(*, actor, request: ApprovalRequest, now=None) -> list:
+    """"Ingatkan sekarang": remind the deciders of the current level at once (in the app, and by
+    email with a fresh link). Preconditions: ``may_remind`` (the caller checks the scope).
+
+    Raises ApprovalClosed when the request is decided or superseded, ReminderTooSoon within an
+    hour of the last reminder, ValidationError when nobody may decide the level; nothing is
+    stored then. Returns the users reminded."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_pending(request)
+        if locked is None:
+            request.refresh_from_db(fields=["state"])
+            raise ApprovalClosed(_("Permintaan ini sudah %(state)s; tidak ada yang perlu diingatkan.")
+                                 % {"state": request.get_state_display()})
+        if locked.reminded_at is not None and locked.reminded_at > now - REMIND_NOW_EVERY:
+            raise ReminderTooSoon(_("Pengingat terakhir dikirim pukul %(last)s. Pengingat berikutnya dapat "
+                                    "dikirim mulai pukul %(next)s.") % {
+                "last": _local_stamp(locked.reminded_at, locked.unit),
+                "next": _local_stamp(locked.reminded_at + REMIND_NOW_EVERY, locked.unit)})
+        users = _remind(locked, actor=actor, now=now)
+        if not users:
+            raise ValidationError(_("Belum ada yang dapat memutuskan tingkat %(level)s; minta admin unit menambah "
+                                    "penyetuju atau mengubah alur persetujuan.") % {"level": locked.current_level})
+    request.reminded_at, request.reminded_level = locked.reminded_at, locked.reminded_level
+    return users

@@ -2,7 +2,7 @@
 and the public page behind a signed single-use link."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from warta.approvals import selectors, services
 from warta.approvals.forms import ChainForm, DecideForm
@@ -89,7 +90,26 @@ def detail(request, approval_uuid):
         "refusal": "" if not row.is_open else services.refusal_reason(user=request.user, request=row, grants=scope.grants),
         "level_unit": services.level_unit(row, row.current_level) if row.current_level else row.unit,
         "level_role": services.role_label(row.level_role(row.current_level)) if row.current_level else "",
+        "can_remind": row.is_open and services.may_remind(request.user, row, role=scope.role_on(row.unit)),
     }, status=status)
+
+
+@require_POST
+@scoped("approval.view")
+def remind(request, approval_uuid):
+    """"Ingatkan sekarang": the submitter or an admin of the unit reminds the current deciders."""
+    scope = request.scope
+    row = selectors.request_get(scope=scope, request_uuid=approval_uuid)
+    if not services.may_remind(request.user, row, role=scope.role_on(row.unit)):
+        raise PermissionDenied("approval.remind")
+    try:
+        users = services.approval_remind(actor=request.user, request=row)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Pengingat dikirim ke %(n)s penyetuju tingkat %(level)s.")
+                         % {"n": len(users), "level": row.current_level})
+    return redirect("approvals:detail", scope.unit.uuid, row.uuid)
 
 
 @scoped("approval.configure")

@@ -2,6 +2,7 @@
 distribution lists and the per-contact delivery log."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -179,11 +180,21 @@ class DistributionList(models.Model):
         return self.name
 
 
+# A delivery claimed for sending longer ago than this is "status tidak pasti": the worker may have
+# died before or after the mail server took the email, and email cannot be asked which. A person
+# decides (send again, or mark as sent); nothing resends it by itself (ADR 0021).
+SENDING_LEASE = timedelta(minutes=15)
+
+
 class PressDelivery(models.Model):
-    """One email of one release to one contact."""
+    """One email of one release to one contact.
+
+    queued → sending (claimed by one task run, with ``claim`` and ``claimed_at``) → sent | failed.
+    Only the run holding the claim records the outcome."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("antre")
+        SENDING = "sending", _("sedang dikirim")
         SENT = "sent", _("terkirim")
         FAILED = "failed", _("gagal")
 
@@ -198,6 +209,8 @@ class PressDelivery(models.Model):
     error = models.TextField(_("galat"), blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(_("mulai dikirim"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -210,3 +223,12 @@ class PressDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release} → {self.email}"
+
+    def is_uncertain(self, now=None) -> bool:
+        """Claimed for sending longer than the lease: nobody knows whether the email went out."""
+        return (self.state == self.State.SENDING and self.claimed_at is not None
+                and self.claimed_at <= (now or timezone.now()) - SENDING_LEASE)
+
+    @property
+    def uncertain(self) -> bool:
+        return self.is_uncertain()

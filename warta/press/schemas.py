@@ -174,10 +174,16 @@ class DeliveryOut(Schema):
     attempts: int
     sent_at: datetime | None
     created_at: datetime
+    uncertain: bool = Field(description="Sedang dikirim lebih lama dari 15 menit: hasilnya tidak pasti, "
+                                        "diputuskan orang (kirim ulang atau tandai terkirim).")
 
     @staticmethod
     def resolve_contact_uuid(obj) -> UUID:
         return obj.contact.uuid
+
+    @staticmethod
+    def resolve_uncertain(obj) -> bool:
+        return obj.is_uncertain()
 
 
 DeliveryPage = Paged[DeliveryOut]

@@ -4,8 +4,15 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 
-from warta.press.models import DistributionList, MediaContact, PressDelivery, PressRelease
+from warta.press.models import (
+    SENDING_LEASE,
+    DistributionList,
+    MediaContact,
+    PressDelivery,
+    PressRelease,
+)
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,22 @@ def delivery_list(*, release: PressRelease, state: str = ""):
     return rows
 
 
-def delivery_counts(*, release: PressRelease) -> dict[str, int]:
+def delivery_get(*, release: PressRelease, delivery_uuid) -> PressDelivery:
+    """One delivery of a release already found in the scope; Http404 otherwise."""
+    row = PressDelivery.objects.filter(release=release, uuid=delivery_uuid).select_related("release__unit").first()
+    if row is None:
+        raise Http404
+    row.release = release
+    return row
+
+
+def delivery_counts(*, release: PressRelease, now=None) -> dict[str, int]:
+    """Deliveries per state, and ``uncertain``: those sending for longer than the lease (also
+    counted in ``sending``)."""
     counts = {s: 0 for s in PressDelivery.State.values}
     for row in PressDelivery.objects.filter(release=release).values("state").annotate(n=Count("pk")):
         counts[row["state"]] = row["n"]
+    counts["uncertain"] = PressDelivery.objects.filter(
+        release=release, state=PressDelivery.State.SENDING,
+        claimed_at__lte=(now or timezone.now()) - SENDING_LEASE).count()
     return counts

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -33,6 +34,7 @@ from warta.notifications.services import absolute_url
 from warta.organisations.roles import Role, permission_register
 from warta.press import outputs
 from warta.press.models import (
+    SENDING_LEASE,
     DistributionList,
     MediaContact,
     PressAttachment,
@@ -63,6 +65,8 @@ audit_action_register({
     "press.list_save": gettext_lazy("Daftar distribusi disimpan"),
     "press.send": gettext_lazy("Siaran pers dikirim ke daftar distribusi"),
     "press.retry": gettext_lazy("Pengiriman siaran pers yang gagal diulang"),
+    "press.delivery_resend": gettext_lazy("Pengiriman siaran pers berstatus tidak pasti dikirim ulang"),
+    "press.delivery_mark_sent": gettext_lazy("Pengiriman siaran pers berstatus tidak pasti ditandai terkirim"),
 })
 
 MAX_QUOTES = 3
@@ -670,7 +674,8 @@ def press_send(*, actor, release: PressRelease, distribution_list: DistributionL
                                     "halaman lalu kirim lagi.") % {"state": locked.get_state_display(),
                                                                    "v": locked.version})
         done = set(PressDelivery.objects.filter(release=release, version=release.version,
-                                                state__in=[PressDelivery.State.QUEUED, PressDelivery.State.SENT])
+                                                state__in=[PressDelivery.State.QUEUED, PressDelivery.State.SENDING,
+                                                           PressDelivery.State.SENT])
                    .values_list("contact_id", flat=True))
         rows = [PressDelivery(release=release, contact=c, distribution_list=distribution_list, email=c.email,
                               version=release.version, created_by=actor)
@@ -713,33 +718,116 @@ def delivery_email(delivery: PressDelivery, *, pdf: bytes) -> EmailMessage:
     return message
 
 
-def deliveries_send(delivery_ids: list[int]) -> dict:
-    """Email each queued delivery; mark it sent, or failed with the mail server's message.
+def delivery_claim(delivery: PressDelivery, *, now=None) -> str:
+    """Claim a queued delivery for one send: a conditional UPDATE (queued → sending), committed
+    before the email goes out. Returns the claim token, or "" when another run (or a person)
+    got there first."""
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        claimed = PressDelivery.objects.filter(pk=delivery.pk, state=PressDelivery.State.QUEUED).update(
+            state=PressDelivery.State.SENDING, claim=token, claimed_at=now or timezone.now(),
+            attempts=F("attempts") + 1)
+    return token if claimed else ""
 
-    Safe to run twice: only rows still queued are sent, each claimed before it is sent.
+
+def _delivery_record(delivery: PressDelivery, *, claim: str, **fields) -> bool:
+    """Record a send's outcome, only while the row is still this run's claim (a person may have
+    decided an uncertain row meanwhile: then their decision stands)."""
+    done = PressDelivery.objects.filter(pk=delivery.pk, state=PressDelivery.State.SENDING, claim=claim).update(
+        claim="", **fields)
+    if not done:
+        logger.warning("press delivery %s: outcome %s not recorded, the claim is gone", delivery.pk,
+                       fields.get("state"))
+    return bool(done)
+
+
+def deliveries_send(delivery_ids: list[int]) -> dict:
+    """Email each queued delivery exactly once; mark it sent, or failed with the mail server's message.
+
+    Each row is claimed (queued → sending, committed) before its email goes out, so two runs of
+    the task at once send it once: the second finds it claimed and skips it. The outcome is
+    recorded only under the claim. A run that dies between the claim and the record leaves the
+    row "sending"; past ``SENDING_LEASE`` it shows as uncertain for a person to decide
+    (``delivery_resend`` / ``delivery_mark_sent``): it is never sent again by itself.
     """
-    report = {"sent": 0, "failed": 0}
+    report = {"sent": 0, "failed": 0, "skipped": 0}
     pdfs: dict[int, bytes] = {}
     for pk in delivery_ids:
-        with transaction.atomic():
-            delivery = (PressDelivery.objects.select_for_update(of=("self",)).select_related("release__unit__parent")
-                        .filter(pk=pk, state=PressDelivery.State.QUEUED).first())
-            if delivery is None:
-                continue
-            delivery.attempts += 1
-            delivery.save(update_fields=["attempts"])
+        delivery = (PressDelivery.objects.select_related("release__unit__parent")
+                    .filter(pk=pk, state=PressDelivery.State.QUEUED).first())
+        if delivery is None:
+            continue
         release = delivery.release
         try:
+            # The PDF is made before the claim, so a slow render does not eat into the lease.
             if release.pk not in pdfs:
                 pdfs[release.pk] = outputs.release_pdf(release)
-            delivery_email(delivery, pdf=pdfs[release.pk]).send(fail_silently=False)
+            message = delivery_email(delivery, pdf=pdfs[release.pk])
+        except Exception as exc:
+            pdf_error = exc
+        else:
+            pdf_error = None
+        claim = delivery_claim(delivery)
+        if not claim:
+            report["skipped"] += 1
+            continue
+        try:
+            if pdf_error is not None:
+                raise pdf_error
+            message.send(fail_silently=False)
         except Exception as exc:  # any mail failure is this contact's failure, not the batch's
             logger.warning("press delivery %s failed: %s", delivery.pk, exc)
-            delivery.state, delivery.error = PressDelivery.State.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
-            delivery.save(update_fields=["state", "error"])
-            report["failed"] += 1
+            if _delivery_record(delivery, claim=claim, state=PressDelivery.State.FAILED,
+                                error=f"{type(exc).__name__}: {exc}"[:2000]):
+                report["failed"] += 1
         else:
-            delivery.state, delivery.error, delivery.sent_at = PressDelivery.State.SENT, "", timezone.now()
-            delivery.save(update_fields=["state", "error", "sent_at"])
-            report["sent"] += 1
+            if _delivery_record(delivery, claim=claim, state=PressDelivery.State.SENT, error="",
+                                sent_at=timezone.now()):
+                report["sent"] += 1
     return report
+
+
+def _uncertain_locked(delivery: PressDelivery, *, now) -> PressDelivery:
+    locked = (PressDelivery.objects.select_for_update(of=("self",)).select_related("release__unit")
+              .filter(pk=delivery.pk).first())
+    if locked is None or not locked.is_uncertain(now):
+        raise ValidationError(_("Hanya pengiriman berstatus tidak pasti (sedang dikirim lebih dari %(m)s menit) "
+                                "yang dapat diputuskan; status sekarang %(state)s.") % {
+            "m": int(SENDING_LEASE.total_seconds() // 60),
+            "state": locked.get_state_display() if locked else "-"})
+    return locked
+
+
+def delivery_resend(*, actor, delivery: PressDelivery, now=None) -> PressDelivery:
+    """A person decided that an uncertain delivery did not go out: queue it again (it may then
+    reach the contact twice, which the person accepted). Refused unless the row is uncertain
+    and the release can still be sent."""
+    now = now or timezone.now()
+    if not delivery.release.is_sendable:
+        raise ValidationError(_("Siaran pers berstatus %(state)s tidak dapat dikirim.")
+                              % {"state": delivery.release.get_state_display()})
+    with transaction.atomic():
+        locked = _uncertain_locked(delivery, now=now)
+        claimed_at = locked.claimed_at
+        locked.state, locked.claim, locked.claimed_at, locked.error = PressDelivery.State.QUEUED, "", None, ""
+        locked.save(update_fields=["state", "claim", "claimed_at", "error"])
+        audit_record(actor=actor, unit=locked.release.unit, action="press.delivery_resend", target=locked.release,
+                     changes={"delivery": str(locked.uuid), "email": locked.email,
+                              "claimed_at": claimed_at.isoformat(), "attempts": locked.attempts})
+        _enqueue([locked.pk])
+    return locked
+
+
+def delivery_mark_sent(*, actor, delivery: PressDelivery, now=None) -> PressDelivery:
+    """A person decided that an uncertain delivery did go out (the contact got it, or the mail
+    server's log says so): record it as sent, at the time it was claimed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _uncertain_locked(delivery, now=now)
+        locked.state, locked.claim, locked.sent_at, locked.error = (PressDelivery.State.SENT, "", locked.claimed_at,
+                                                                    "")
+        locked.save(update_fields=["state", "claim", "sent_at", "error"])
+        audit_record(actor=actor, unit=locked.release.unit, action="press.delivery_mark_sent",
+                     target=locked.release, changes={"delivery": str(locked.uuid), "email": locked.email,
+                                                     "claimed_at": locked.claimed_at.isoformat()})
+    return locked

@@ -335,6 +335,35 @@ def delivery_retry(request, release_uuid):
     return redirect("press:delivery-list", request.scope.unit.uuid, release.uuid)
 
 
+def _delivery_decide(request, release_uuid, delivery_uuid, *, service, done: str):
+    release = _release(request, release_uuid)
+    delivery = selectors.delivery_get(release=release, delivery_uuid=delivery_uuid)
+    try:
+        service(actor=request.user, delivery=delivery)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done % {"email": delivery.email})
+    return redirect("press:delivery-list", request.scope.unit.uuid, release.uuid)
+
+
+@require_POST
+@scoped("press.send", write_permission="press.send")
+def delivery_resend(request, release_uuid, delivery_uuid):
+    """An uncertain delivery: the person decides it did not go out, and queues it again."""
+    return _delivery_decide(request, release_uuid, delivery_uuid, service=services.delivery_resend,
+                            done=_("Pengiriman ke %(email)s diantrekan ulang."))
+
+
+@require_POST
+@scoped("press.send", write_permission="press.send")
+def delivery_mark_sent(request, release_uuid, delivery_uuid):
+    """An uncertain delivery: the person decides it did go out."""
+    return _delivery_decide(request, release_uuid, delivery_uuid, service=services.delivery_mark_sent,
+                            done=_("Pengiriman ke %(email)s ditandai terkirim."))
+
+
 # --- contacts -------------------------------------------------------------------------------
 
 

@@ -18,5 +18,7 @@ urlpatterns = [
     path(CAL + "impor/", views.plan_import_view, name="plan-import"),
     path(CAL + "impor/terapkan/", views.plan_import_apply_view, name="plan-import-apply"),
     path(CAL + "impor/contoh.csv", views.plan_import_template, name="plan-import-template"),
+    path(CAL + "impor/riwayat/", views.plan_import_history, name="plan-import-history"),
+    path(CAL + "impor/riwayat/<uuid:plan_import_uuid>/", views.plan_import_detail, name="plan-import-detail"),
     path(CAL + "impor/<uuid:token>/", views.plan_import_status, name="plan-import-status"),
 ]

@@ -13,13 +13,14 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from warta.organisations.decorators import scoped
 from warta.publishing import calendar as cal
@@ -222,14 +223,14 @@ def plan_import_view(request):
             else:
                 content = upload.read()
                 try:
-                    evaluation = plan_import.plan_evaluate(unit=scope.unit, content=content,
-                                                           month=form.cleaned_data["month"])
+                    evaluation, record = plan_import.plan_preview(actor=request.user, unit=scope.unit,
+                                                                  content=content, month=form.cleaned_data["month"],
+                                                                  file_name=upload.name)
                 except ValidationError as error:
                     for message in error.messages:
                         form.add_error("file", message)
                 else:
-                    if evaluation.ok:
-                        token = plan_import.plan_upload_store(unit=scope.unit, content=content)
+                    token = str(record.token) if record.token else None
         if form.errors or (evaluation and not evaluation.ok):
             status = 422
     else:
@@ -283,4 +284,29 @@ def plan_import_template(request):
     response = HttpResponse(plan_import.example_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contoh-rencana-bulanan.csv"'
     return response
+
+
+PLAN_HISTORY_PAGE = 20
+
+
+@scoped("publishing.view")
+@require_safe
+def plan_import_history(request):
+    """"Riwayat impor rencana": every preview and apply of the unit and the units below it."""
+    scope = request.scope
+    page = Paginator(plan_import.plan_import_list(scope=scope), PLAN_HISTORY_PAGE).get_page(request.GET.get("page"))
+    return render(request, "publishing/plan_import_history.html", {
+        "unit": scope.unit, "page": page, "can_import": scope.can("publishing.edit")})
+
+
+@scoped("publishing.view")
+def plan_import_detail(request, plan_import_uuid):
+    """One import of the history, with the drafts it created (those the user can see)."""
+    scope = request.scope
+    record = plan_import.plan_import_get(scope=scope, import_uuid=plan_import_uuid)  # another unit's: 404 first
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    posts = plan_import.plan_import_posts(scope=scope, record=record)
+    return render(request, "publishing/plan_import_detail.html", {
+        "unit": scope.unit, "record": record, "posts": posts, "missing": max(len(record.posts) - len(posts), 0)})
 

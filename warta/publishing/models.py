@@ -200,3 +200,50 @@ class Template(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PlanImport(models.Model):
+    """One month-plan upload of a unit (ADR 0024): made at its preview, then applied or failed.
+
+    The history of imports, with who, when, the file, the month, the counts and, once applied,
+    the drafts it created (their UUIDs in ``posts``)."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("dipratinjau")
+        APPLYING = "applying", _("sedang diterapkan")
+        APPLIED = "applied", _("diterapkan")
+        FAILED = "failed", _("gagal")
+
+    class FileType(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    applied_at = models.DateTimeField(_("diterapkan"), null=True, blank=True)
+    # The stored upload between preview and apply (``plan_import.plan_upload_store``); none when the
+    # preview found problems (nothing to apply).
+    token = models.UUIDField(null=True, blank=True, unique=True)
+    file_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
+    file_type = models.CharField(_("jenis berkas"), max_length=4, choices=FileType.choices, blank=True)
+    month = models.DateField(_("bulan rencana"))
+    rows_total = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    rows_created = models.PositiveIntegerField(_("draf dibuat"), default=0)
+    errors_count = models.PositiveIntegerField(_("baris bermasalah"), default=0)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PREVIEWED)
+    error_summary = models.TextField(_("ringkasan masalah"), blank=True)
+    posts = models.JSONField(_("draf"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("impor rencana")
+        verbose_name_plural = _("impor rencana")
+        indexes = [models.Index(fields=["unit", "-created_at"], name="plan_import_unit_created")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.month:%Y-%m} · {self.file_name}"

@@ -23,6 +23,12 @@ when no row has a problem. Uploads wait in the default storage under a token bet
 preview and the apply; a plan bigger than ``sync_rows()`` is applied by
 ``plan_tasks.plan_import_apply_task`` with progress (``warta.core.progress``) and a status
 file the page polls.
+
+Every preview and apply is kept as a ``PlanImport`` row (the history, "Riwayat impor rencana"):
+``plan_preview`` makes it (previewed, or failed when the file cannot be read at all),
+``plan_import_start`` moves it to applied (with the UUIDs of the drafts it made, in the same
+transaction as the drafts), applying (a big plan, in a task) or failed (with the problems;
+nothing else changes). Each step is audited.
 """
 
 from __future__ import annotations
@@ -41,20 +47,29 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from warta.channels import limits
 from warta.channels.models import Account
-from warta.core.audit import audit_record
+from warta.core.audit import audit_action_register, audit_record
 from warta.core.progress import Progress, progress_clear, progress_read, progress_reporter
 from warta.ingest.exports.reader import ExportFileError, read_table
+from warta.organisations import tree
 from warta.organisations.models import Unit
 from warta.publishing.calendar import DEFAULT_TIME
-from warta.publishing.models import Post
+from warta.publishing.models import PlanImport, Post
 
 logger = logging.getLogger(__name__)
+
+audit_action_register({
+    "post.plan_preview": gettext_lazy("Rencana bulanan diperiksa (pratinjau impor)"),
+    "post.plan_import_failed": gettext_lazy("Impor rencana bulanan gagal"),
+})
+SUMMARY_ROWS = 20  # the problems kept in a history row: enough to see what went wrong
 
 MAX_ROWS = 2000
 SYNC_ROWS = 200
@@ -349,9 +364,11 @@ def _notes(row: PlanRow) -> str:
     return _("Akun rencana: %(handles)s") % {"handles": ", ".join(a.handle for a in row.accounts)}
 
 
-def plan_import_apply(*, actor, unit: Unit, evaluation: Evaluation, progress: Progress | None = None) -> list[Post]:
+def plan_import_apply(*, actor, unit: Unit, evaluation: Evaluation, progress: Progress | None = None,
+                      record: PlanImport | None = None) -> list[Post]:
     """Create one draft per row (variants, planned time), all in one transaction; refuse the
-    whole plan (ValidationError listing the rows) when any row has a problem."""
+    whole plan (ValidationError listing the rows) when any row has a problem. ``record``, the
+    import's history row, is marked applied (with the drafts) in the same transaction."""
     from warta.publishing.services import post_create
 
     if not evaluation.ok:
@@ -385,8 +402,15 @@ def plan_import_apply(*, actor, unit: Unit, evaluation: Evaluation, progress: Pr
             posts.append(post)
             if progress and (i % 20 == 0 or i == total):
                 progress(i, total)
-        audit_record(actor=actor, unit=unit, action="post.plan_import", target=unit,
-                     changes={"month": evaluation.month.strftime("%Y-%m"), "posts": len(posts)})
+        changes = {"month": evaluation.month.strftime("%Y-%m"), "posts": len(posts)}
+        if record is not None:
+            record.state, record.applied_by, record.applied_at = PlanImport.State.APPLIED, actor, timezone.now()
+            record.month, record.rows_total, record.rows_created = evaluation.month, total, len(posts)
+            record.errors_count, record.error_summary = 0, ""
+            record.posts = [str(p.uuid) for p in posts]
+            record.save()
+            changes["import"] = str(record.uuid)
+        audit_record(actor=actor, unit=unit, action="post.plan_import", target=unit, changes=changes)
     return posts
 
 
@@ -470,20 +494,119 @@ def _progress_key(token) -> str:
     return f"publishing:plan-import-progress:{token}"
 
 
+def _file_type(content: bytes) -> str:
+    return PlanImport.FileType.XLSX if content[:4] == b"PK\x03\x04" else PlanImport.FileType.CSV
+
+
+def _summary(messages: list[str]) -> str:
+    lines = [str(m) for m in messages[:SUMMARY_ROWS]]
+    if len(messages) > SUMMARY_ROWS:
+        lines.append(_("… dan %(n)s masalah lain.") % {"n": len(messages) - SUMMARY_ROWS})
+    return "\n".join(lines)
+
+
+def _row_problems(evaluation: Evaluation) -> list[str]:
+    return [_("Baris %(n)s: %(errors)s") % {"n": r.number, "errors": "; ".join(r.errors)} for r in evaluation.bad_rows]
+
+
+def plan_preview(*, actor, unit: Unit, content: bytes, month, file_name: str = "",
+                 now=None) -> tuple[Evaluation, PlanImport]:
+    """Check an upload as the plan of ``month`` and keep it in the history.
+
+    When every row is right the upload is stored for the apply (``record.token``). Raises
+    ValidationError for a month that cannot be read (nothing recorded) and PlanFileError when
+    the file cannot be read as a plan (recorded as failed, with the reason). Audited.
+    """
+    month = month_parse(month)
+    record = PlanImport(unit=unit, created_by=actor, file_name=str(file_name or "")[:255],
+                        file_type=_file_type(content), month=month)
+    try:
+        evaluation = plan_evaluate(unit=unit, content=content, month=month, now=now)
+    except PlanFileError as error:
+        record.state, record.error_summary, record.errors_count = (PlanImport.State.FAILED,
+                                                                   _summary(error.messages), len(error.messages))
+        with transaction.atomic():
+            record.save()
+            audit_record(actor=actor, unit=unit, action="post.plan_preview", target=record, changes={
+                "month": month.strftime("%Y-%m"), "file": record.file_name, "readable": False})
+        raise
+    problems = _row_problems(evaluation)
+    record.rows_total, record.errors_count, record.error_summary = len(evaluation.rows), len(problems), _summary(problems)
+    if evaluation.ok:
+        record.token = uuid.UUID(plan_upload_store(unit=unit, content=content))
+    with transaction.atomic():
+        record.save()
+        audit_record(actor=actor, unit=unit, action="post.plan_preview", target=record, changes={
+            "month": month.strftime("%Y-%m"), "file": record.file_name, "rows": record.rows_total,
+            "bad_rows": record.errors_count})
+    return evaluation, record
+
+
+def _record_for(*, actor, unit: Unit, token, month) -> PlanImport | None:
+    """The history row of the upload ``token`` of ``unit``; a new one when its preview was not
+    recorded (made before the history existed); None when neither token nor month can be read."""
+    try:
+        key = uuid.UUID(str(token))
+    except (ValueError, TypeError):
+        key = None
+    record = PlanImport.objects.filter(unit=unit, token=key).first() if key else None
+    if record is not None:
+        return record
+    try:
+        month = month_parse(month)
+    except ValidationError:
+        return None
+    # The token is set once its upload is found (``_token_claim``): a forged one never reaches a row.
+    return PlanImport(unit=unit, created_by=actor, month=month)
+
+
+def _token_claim(record: PlanImport | None, token) -> None:
+    if record is not None and record.token is None:
+        record.token = uuid.UUID(str(token))
+
+
+def plan_import_failed(*, actor, unit: Unit, record: PlanImport | None, error: ValidationError) -> None:
+    """Mark an import failed with its problems (an import already applied is left as it is)."""
+    if record is None:
+        return
+    messages = error.messages
+    with transaction.atomic():
+        if record.pk is not None:
+            locked = PlanImport.objects.select_for_update().get(pk=record.pk)
+            if locked.state == PlanImport.State.APPLIED:
+                return  # a second apply of the same plan was refused: the first one stands
+            record = locked
+        record.state, record.errors_count, record.error_summary = (PlanImport.State.FAILED, len(messages),
+                                                                   _summary(messages))
+        record.rows_created, record.posts = 0, []
+        record.save()
+        audit_record(actor=actor, unit=unit, action="post.plan_import_failed", target=record, changes={
+            "month": record.month.strftime("%Y-%m"), "problems": len(messages)})
+
+
 def plan_import_start(*, actor, unit: Unit, token, month) -> tuple[str, list[Post]]:
     """Apply the stored upload ``token`` as the plan of ``month``: now (returns ("done", posts)),
     or, for a big plan, as a task (returns ("queued", [])). Refuses (ValidationError) when any
-    row has a problem; nothing is created then."""
-    content = plan_upload_read(unit=unit, token=token)
-    evaluation = plan_evaluate(unit=unit, content=content, month=month)
-    if not evaluation.ok:
-        plan_import_apply(actor=actor, unit=unit, evaluation=evaluation)  # raises with the rows
-    if len(evaluation.rows) <= sync_rows():
-        posts = plan_import_apply(actor=actor, unit=unit, evaluation=evaluation)
-        plan_upload_delete(unit=unit, token=token)
-        return "done", posts
+    row has a problem; nothing is created then, and the import's history row says failed."""
+    record = _record_for(actor=actor, unit=unit, token=token, month=month)
+    try:
+        content = plan_upload_read(unit=unit, token=token)
+        _token_claim(record, token)
+        evaluation = plan_evaluate(unit=unit, content=content, month=month)
+        if not evaluation.ok:
+            plan_import_apply(actor=actor, unit=unit, evaluation=evaluation)  # raises with the rows
+        if len(evaluation.rows) <= sync_rows():
+            posts = plan_import_apply(actor=actor, unit=unit, evaluation=evaluation, record=record)
+            plan_upload_delete(unit=unit, token=token)
+            return "done", posts
+    except ValidationError as error:
+        plan_import_failed(actor=actor, unit=unit, record=record, error=error)
+        raise
     from warta.publishing.plan_tasks import plan_import_apply_task
 
+    record.state, record.applied_by, record.month = PlanImport.State.APPLYING, actor, evaluation.month
+    record.rows_total = len(evaluation.rows)
+    record.save()
     plan_status_write(unit=unit, token=token, status={"state": "queued", "month": evaluation.month.isoformat(),
                                                       "rows": len(evaluation.rows)})
     progress_clear(_progress_key(token))
@@ -501,12 +624,15 @@ def plan_import_run(*, unit_id: int, actor_id: int | None, token: str, month: st
     if status.get("state") not in ("queued", None):
         return status.get("state", "")
     plan_status_write(unit=unit, token=token, status={**status, "state": "running", "progress": None})
+    record = _record_for(actor=actor, unit=unit, token=token, month=month)
     try:
         content = plan_upload_read(unit=unit, token=token)
+        _token_claim(record, token)
         evaluation = plan_evaluate(unit=unit, content=content, month=month)
         posts = plan_import_apply(actor=actor, unit=unit, evaluation=evaluation,
-                                  progress=progress_reporter(_progress_key(token)))
+                                  progress=progress_reporter(_progress_key(token)), record=record)
     except ValidationError as error:
+        plan_import_failed(actor=actor, unit=unit, record=record, error=error)
         plan_status_write(unit=unit, token=token, status={"state": "failed", "errors": error.messages,
                                                           "month": month})
         return "failed"
@@ -515,6 +641,32 @@ def plan_import_run(*, unit_id: int, actor_id: int | None, token: str, month: st
     plan_upload_delete(unit=unit, token=token)
     progress_clear(_progress_key(token))
     return "done"
+
+
+# --- the history -----------------------------------------------------------------------------------
+
+
+def plan_import_list(*, scope):
+    """The imports of the scope's unit and every unit below it, newest first."""
+    unit = scope.unit
+    return (PlanImport.objects.filter(unit__path__gte=unit.path, unit__path__lt=tree.upper_bound(unit.path))
+            .select_related("unit", "created_by", "applied_by").order_by("-created_at", "-pk"))
+
+
+def plan_import_get(*, scope, import_uuid) -> PlanImport:
+    """One import inside the scope's subtree; Http404 otherwise."""
+    row = plan_import_list(scope=scope).filter(uuid=import_uuid).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def plan_import_posts(*, scope, record: PlanImport) -> list[Post]:
+    """The drafts an applied import made that still exist, read through the scope, in plan order."""
+    if not record.posts:
+        return []
+    return list(Post.objects.for_scope(scope).filter(uuid__in=record.posts).select_related("unit")
+                .order_by("scheduled_at", "pk"))
 
 
 # --- the example file ----------------------------------------------------------------------------
