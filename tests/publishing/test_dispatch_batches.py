@@ -1,4 +1,4 @@
-"""The dispatcher hands publications over per account, in order, in batches; the posts move
+"""The dispatcher hands publications over in batches of whole accounts, each in order; the posts move
 to PUBLISHING in one statement with one audit event per unit."""
 
 from datetime import timedelta
@@ -30,25 +30,32 @@ def _due_publications(tree, account, n):
     return pubs
 
 
-def test_hand_over_is_one_task_per_account_and_batch(tree, monkeypatch):
+def test_hand_over_packs_whole_accounts_into_batches(tree, monkeypatch):
     a = make_account(tree.kab, handle="@a", external_id="1")
     b = make_account(tree.kab, handle="@b", external_id="2")
+    c = make_account(tree.kab, handle="@c", external_id="3")
     pubs_a = _due_publications(tree, a, dispatch.ACCOUNT_BATCH + 3)
     pubs_b = _due_publications(tree, b, 2)
+    pubs_c = _due_publications(tree, c, 4)
     sent = []
     monkeypatch.setattr(tasks, "account_publications_publish_task", _Recorder(sent))
-    assert dispatch.publications_dispatch() == len(pubs_a) + len(pubs_b)
-    assert sorted(len(chunk) for chunk in sent) == [2, 3, dispatch.ACCOUNT_BATCH]
-    # Each chunk holds one account's publications, due first.
-    by_pk = {p.pk: p for p in pubs_a + pubs_b}
+    assert dispatch.publications_dispatch() == len(pubs_a) + len(pubs_b) + len(pubs_c)
+    # The big account in chunks of the batch size; the small ones packed together, whole.
+    assert sorted(len(chunk) for chunk in sent) == [3, 6, dispatch.ACCOUNT_BATCH]
+    by_pk = {p.pk: p for p in pubs_a + pubs_b + pubs_c}
     for chunk in sent:
-        assert len({by_pk[pk].account_id for pk in chunk}) == 1
-        dues = [by_pk[pk].due_at for pk in chunk]
-        assert dues == sorted(dues)
+        accounts = [by_pk[pk].account_id for pk in chunk]
+        # Each account's publications sit together in a chunk, due first.
+        assert accounts == sorted(accounts, key=accounts.index)
+        for account in set(accounts):
+            dues = [by_pk[pk].due_at for pk in chunk if by_pk[pk].account_id == account]
+            assert dues == sorted(dues)
+    [packed] = [chunk for chunk in sent if len(chunk) == 6]
+    assert {by_pk[pk].account_id for pk in packed} == {b.pk, c.pk}
     assert set(Publication.objects.values_list("post__state", flat=True)) == {PostState.PUBLISHING}
     events = AuditEvent.objects.filter(action="post.publishing")
     assert events.count() == 1
-    assert len(events.get().changes["posts"]) == len(pubs_a) + len(pubs_b)
+    assert len(events.get().changes["posts"]) == len(pubs_a) + len(pubs_b) + len(pubs_c)
 
 
 def test_a_second_dispatch_hands_nothing_over_again(tree, monkeypatch):

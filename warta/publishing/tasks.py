@@ -27,8 +27,9 @@ publication_publish = publication_publish_task
 
 @task(queue_name="publishing")
 def account_publications_publish_task(publication_ids: list[int]) -> dict:
-    """Send one account's due publications in order; each one's claim still decides who sends."""
-    # The account's credential is opened, and its use audited, once per batch; what was sent is
+    """Send a batch of due publications (one or more accounts', each account's in order, see
+    ``dispatch.task_batches``); each one's claim still decides who sends."""
+    # Each account's credential is opened, and its use audited, once per batch; what was sent is
     # recorded in groups (publisher.publish_batch).
     outcomes: dict[str, int] = {}
     for outcome in publisher.publish_batch(publication_ids).values():
