@@ -187,8 +187,8 @@ def test_submitter_reminds_now_once_an_hour(client, tree, editor, approver, subj
         with django_capture_on_commit_callbacks(execute=True):
             soon = client.post(_remind_url(tree, request), follow=True)
         body = soon.content.decode()
-        assert "Pengingat terakhir dikirim pukul 02-11-2026 09:00 WIB" in body
-        assert "mulai pukul 02-11-2026 10:00 WIB" in body
+        assert "Pengingat terakhir dikirim pada 02-11-2026 09:00 WIB" in body
+        assert "mulai 02-11-2026 10:00 WIB" in body
         assert len(mail.outbox) == 1
         assert AuditEvent.objects.filter(action="approval.remind").count() == 1
         request.refresh_from_db()

@@ -716,8 +716,8 @@ def approval_remind(*, actor, request: ApprovalRequest, now=None) -> list:
             raise ApprovalClosed(_("Permintaan ini sudah %(state)s; tidak ada yang perlu diingatkan.")
                                  % {"state": request.get_state_display()})
         if locked.reminded_at is not None and locked.reminded_at > now - REMIND_NOW_EVERY:
-            raise ReminderTooSoon(_("Pengingat terakhir dikirim pukul %(last)s. Pengingat berikutnya dapat "
-                                    "dikirim mulai pukul %(next)s.") % {
+            raise ReminderTooSoon(_("Pengingat terakhir dikirim pada %(last)s. Pengingat berikutnya dapat "
+                                    "dikirim mulai %(next)s.") % {
                 "last": _local_stamp(locked.reminded_at, locked.unit),
                 "next": _local_stamp(locked.reminded_at + REMIND_NOW_EVERY, locked.unit)})
         users = _remind(locked, actor=actor, now=now)

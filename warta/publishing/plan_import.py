@@ -372,7 +372,7 @@ def plan_import_apply(*, actor, unit: Unit, evaluation: Evaluation, progress: Pr
     from warta.publishing.services import post_create
 
     if not evaluation.ok:
-        raise ValidationError({"rows": [_("Baris %(n)s: %(errors)s") % {"n": r.number, "errors": "; ".join(r.errors)}
+        raise ValidationError({"rows": [_("Baris %(n)s: %(errors)s") % {"n": r.number, "errors": " ".join(r.errors)}
                                         for r in evaluation.bad_rows] or [_("Berkas tidak berisi baris rencana.")]})
     total = len(evaluation.rows)
     posts = []
@@ -506,7 +506,7 @@ def _summary(messages: list[str]) -> str:
 
 
 def _row_problems(evaluation: Evaluation) -> list[str]:
-    return [_("Baris %(n)s: %(errors)s") % {"n": r.number, "errors": "; ".join(r.errors)} for r in evaluation.bad_rows]
+    return [_("Baris %(n)s: %(errors)s") % {"n": r.number, "errors": " ".join(r.errors)} for r in evaluation.bad_rows]
 
 
 def plan_preview(*, actor, unit: Unit, content: bytes, month, file_name: str = "",
