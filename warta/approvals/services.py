@@ -679,7 +679,7 @@ def _remind(locked: ApprovalRequest, *, actor, now) -> list:
 
 
 def _locked_pending(request: ApprovalRequest) -> ApprovalRequest | None:
-    return (ApprovalRequest.objects.select_for_update().select_related("unit", "unit__parent", "submitted_by")
+    return (ApprovalRequest.objects.select_for_update(of=("self",)).select_related("unit", "unit__parent", "submitted_by")
             .filter(pk=request.pk, state=State.PENDING).first())
 
 
