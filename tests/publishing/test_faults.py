@@ -131,6 +131,23 @@ def test_worker_killed_after_the_platform_received_it_is_not_sent_again(tmp_path
     assert "publication.reconciled" in result["audit"]
 
 
+def test_worker_killed_before_its_group_was_recorded_sends_nothing_again(tmp_path):
+    # Three posts of one account sent by one batch; the worker dies after the platform got all
+    # three and before their group record (ADR 0022, group commit).
+    result = run_scenario("group", tmp_path)
+    assert result["killed_with"] == "SIGKILL"
+    assert result["states_after_kill"] == ["claimed", "claimed", "claimed"]
+    assert result["received_before_recovery"] == 3
+    assert result["recovery"]["expired"] == 3
+    assert result["recovery"]["published"] == 3  # each found by its fingerprint
+    assert result["received"] == 3  # none sent again
+    assert result["created"] == 3
+    assert result["states"] == ["published", "published", "published"]
+    assert sorted(result["external_ids"]) == sorted(result["platform_ids"])  # each its own post
+    assert result["post_states"] == ["published", "published", "published"]
+    assert result["audit"].count("publication.reconciled") == 3
+
+
 def test_two_worker_processes_racing_publish_once(tmp_path):
     result = run_scenario("race", tmp_path)
     assert sorted(result["worker_outcomes"]) == ["published", "skipped"]
@@ -164,8 +181,16 @@ def _django(*, build: bool = False) -> None:
         call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
 
 
-def _worker(publication_id: int, hold: str, go_file: str) -> None:
+def _worker(publication_ids: list[int], hold: str, go_file: str) -> None:
     _django()
+    if hold == "group":
+        from warta.publishing import publisher
+
+        def stuck(items, **kw):  # all sent, about to record the group: the process dies here
+            Path(go_file + ".recording").touch()
+            time.sleep(120)
+
+        publisher.record_published_many = stuck
     if hold == "before":
         from warta.channels.connectors.sandbox.connector import SandboxConnector
 
@@ -177,9 +202,12 @@ def _worker(publication_id: int, hold: str, go_file: str) -> None:
     deadline = time.monotonic() + 60
     while not Path(go_file).exists() and time.monotonic() < deadline:
         time.sleep(0.01)
-    from warta.publishing.publisher import publish_one
+    from warta.publishing.publisher import publish_batch, publish_one
 
-    print(publish_one(publication_id), flush=True)
+    if hold == "group":
+        print(publish_batch(publication_ids, group=len(publication_ids)), flush=True)
+    else:
+        print(publish_one(publication_ids[0]), flush=True)
 
 
 def _wait(predicate, timeout_s: float = 60.0) -> bool:
@@ -215,18 +243,23 @@ def _scenario(case: str, out: str) -> None:
             fake.release = threading.Event()
         unit = make_unit("Kabupaten Bogor", kind=UnitKind.KABUPATEN)
         editor = make_member(unit, Role.EDITOR, email="editor@bogorkab.go.id")
-        post = make_post(unit, author=editor)
-        post_schedule(actor=editor, post=post, when=timezone.now() + timedelta(minutes=1),
-                      accounts=[make_account(unit)])
-        publication = Publication.objects.get()
-        Publication.objects.filter(pk=publication.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+        account = make_account(unit)
+        posts = [make_post(unit, author=editor, text=f"Layanan KTP keliling hari ke-{i}", title=f"Pos {i}")
+                 for i in range(3 if case == "group" else 1)]
+        for post in posts:
+            post_schedule(actor=editor, post=post, when=timezone.now() + timedelta(minutes=1), accounts=[account])
+        post = posts[0]
+        Publication.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+        publications = list(Publication.objects.order_by("pk"))
+        publication = publications[0]
         handed: list[int] = []
         dispatch.publications_dispatch(enqueue=handed.extend)
-        assert handed == [publication.pk]
+        assert sorted(handed) == [p.pk for p in publications]
+        ids = ",".join(str(p.pk) for p in publications)
 
         go = str(Path(out).with_suffix(".go"))
         workers = 2 if case == "race" else 1
-        procs = [subprocess.Popen([sys.executable, "-m", "tests.publishing.test_faults", "worker", str(publication.pk),
+        procs = [subprocess.Popen([sys.executable, "-m", "tests.publishing.test_faults", "worker", ids,
                                    case, go], cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, text=True)
                  for _ in range(workers)]
         time.sleep(0.2)
@@ -239,6 +272,8 @@ def _scenario(case: str, out: str) -> None:
             [proc] = procs
             if case == "before":
                 arrived = _wait(lambda: Path(go + ".sending").exists())
+            elif case == "group":
+                arrived = _wait(lambda: Path(go + ".recording").exists())
             else:
                 arrived = _wait(fake.arrived.is_set)
             assert arrived, "the worker never reached the platform call"
@@ -250,6 +285,7 @@ def _scenario(case: str, out: str) -> None:
                 fake.release.set()
             publication.refresh_from_db()
             result["state_after_kill"] = publication.state
+            result["states_after_kill"] = list(Publication.objects.order_by("pk").values_list("state", flat=True))
             result["received_before_recovery"] = len(fake.received)
             # The scheduler's recovery job, once the lease has passed.
             result["recovery"] = reconcile.publications_recover(now=timezone.now() + reconcile.lease()
@@ -261,6 +297,9 @@ def _scenario(case: str, out: str) -> None:
             publication={"state": publication.state, "external_id": publication.external_id,
                          "attempts": publication.attempts},
             post_state=post.state,
+            states=list(Publication.objects.order_by("pk").values_list("state", flat=True)),
+            external_ids=list(Publication.objects.order_by("pk").values_list("external_id", flat=True)),
+            post_states=[type(post).objects.get(pk=p.pk).state for p in posts],
             audit=list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)),
         )
         Path(out).write_text(json.dumps(result))
@@ -275,7 +314,7 @@ if __name__ == "__main__":
     if command == "scenario":
         _scenario(sys.argv[2], sys.argv[3])
     elif command == "worker":
-        _worker(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+        _worker([int(pk) for pk in sys.argv[2].split(",")], sys.argv[3], sys.argv[4])
     else:
         raise SystemExit(f"unknown command {command}")
     sys.stdout.flush()
