@@ -252,6 +252,25 @@ def test_tasks_sync_covers_every_followed_task(tree, admin, kec_editor):
     assert task.state == TaskState.PUBLISHED
 
 
+def test_the_tracker_follows_a_publication_as_soon_as_it_is_recorded(tree, admin, kec_editor,
+                                                                     django_capture_on_commit_callbacks):
+    from warta.channels.connectors.base import PublishResult
+    from warta.publishing.publisher import record_published
+
+    package = make_package(tree, admin)
+    task = services.task_accept(actor=kec_editor, task=package.tasks.get(unit=tree.kec),
+                                variants={"sandbox": {"text": TEXT}})
+    account = Account.objects.create(unit=tree.kec, platform="sandbox", handle="@cibinong")
+    Post.objects.filter(pk=task.post_id).update(state=PostState.PUBLISHING)
+    publication = Publication.objects.create(post=task.post, account=account, state=PublicationState.CLAIMED,
+                                             claim_token="t0k3n", due_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert record_published(publication, "t0k3n", PublishResult(external_id="sb-9", url="https://x/9"))
+    task.refresh_from_db()
+    assert task.state == TaskState.PUBLISHED  # no periodic sync needed
+    assert task.published_at is not None
+
+
 def test_tracker_summary_counts_states_and_reach(tree, admin, kec_editor):
     from warta.amplification.selectors import tracker_summary
 

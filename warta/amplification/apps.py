@@ -9,3 +9,6 @@ class AmplificationConfig(AppConfig):
 
     def ready(self) -> None:
         from warta.amplification import services, tasks  # noqa: F401  (permissions, audit labels, periodic jobs)
+        from warta.publishing.publisher import published_hook_register
+
+        published_hook_register(services.tasks_sync_for_posts)

@@ -437,6 +437,16 @@ def task_sync(*, task: AmplificationTask) -> AmplificationTask:
     return task
 
 
+def tasks_sync_for_posts(post_ids: list[int]) -> int:
+    """Sync the tasks of posts just recorded as published (a publishing hook: the tracker shows
+    a re-share at once instead of at the next periodic sync). Return how many changed."""
+    changed = 0
+    for task in AmplificationTask.objects.filter(post_id__in=post_ids).exclude(state=TaskState.DECLINED):
+        before = task.state
+        changed += task_sync(task=task).state != before
+    return changed
+
+
 def tasks_sync(*, package: Package | None = None, now: datetime | None = None) -> int:
     """Sync every task that has a post and is still followed: not declined, not shared longer
     ago than ``REACH_FOLLOW``. Return how many changed."""

@@ -23,6 +23,7 @@ import logging
 import random
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -132,6 +133,30 @@ def outbound_build(publication: Publication, variant: Variant, media_rows: list 
     return OutboundPost(text=variant.text, link=variant.link, media=variant_media(variant, media_rows),
                         first_comment=variant.first_comment, title=variant.title,
                         idempotency_key=str(publication.uuid))
+
+
+# --- telling other apps ----------------------------------------------------------------------------
+
+PublishedHook = Callable[[list[int]], None]
+_PUBLISHED_HOOKS: list[PublishedHook] = []
+
+
+def published_hook_register(fn: PublishedHook) -> PublishedHook:
+    """Register ``fn(post_ids)``, called after the commit that recorded publications of those
+    posts as published (the amplification tracker follows re-shares at once this way, since
+    publishing may not import it). A hook's error is logged and never undoes the record.
+    Registering the same function twice has no effect; returns ``fn``."""
+    if fn not in _PUBLISHED_HOOKS:
+        _PUBLISHED_HOOKS.append(fn)
+    return fn
+
+
+def _published_tell(post_ids: list[int]) -> None:
+    for hook in list(_PUBLISHED_HOOKS):
+        try:
+            hook(post_ids)
+        except Exception:  # the publication is recorded; a follower catches up on its own schedule
+            logger.exception("published hook %s failed for posts %s", getattr(hook, "__name__", hook), post_ids)
 
 
 # --- settling the post ------------------------------------------------------------------------------
@@ -282,6 +307,9 @@ def record_published_many(items: list[tuple[Publication, str, PublishResult]], *
             audit_record(actor=None, unit=posts[publication.post_id].unit, action=action, target=publication,
                          changes={"state": [before, P.PUBLISHED], "external_id": publication.external_id,
                                   "url": publication.url, **({"notice": result.notice} if result.notice else {})})
+        if _PUBLISHED_HOOKS:
+            published_posts = sorted({publication.post_id for publication, _b, _r in changed})
+            transaction.on_commit(lambda: _published_tell(published_posts))
     return held
 
 
