@@ -98,3 +98,34 @@ def test_a_row_another_worker_claimed_is_skipped_by_the_batch_claim(tree, editor
     outcomes = publisher.publish_batch(ids)
     assert outcomes == {ids[0]: "published", ids[1]: "skipped", ids[2]: "published"}
     assert len(platform.received) == 2
+
+
+def test_what_was_sent_is_recorded_before_a_media_upload_starts(tree, editor, platform, monkeypatch,  # noqa: F811
+                                                                 settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from warta.media.services import media_upload
+    from warta.publishing.models import Variant, VariantMedia
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    posts, ids = due_batch(tree, editor, 3)
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(buffer, format="PNG")
+    asset = media_upload(actor=editor, unit=tree.kab, file=SimpleUploadedFile("poster.png", buffer.getvalue()),
+                         title="Poster", alt_text="Poster")
+    second = Publication.objects.get(pk=ids[1]).post
+    VariantMedia.objects.create(variant=Variant.objects.get(post=second), asset=asset)
+    real = SandboxConnector.publish
+    seen = []
+
+    def watch(self, outbound):
+        seen.append(Publication.objects.get(pk=ids[0]).state)  # the first, as each send starts
+        return real(self, outbound)
+
+    monkeypatch.setattr(SandboxConnector, "publish", watch)
+    assert publisher.publish_batch(ids) == {pk: "published" for pk in ids}
+    # The first waited for its group until the second (with an image to upload) went out.
+    assert seen == [P.CLAIMED, P.PUBLISHED, P.PUBLISHED]

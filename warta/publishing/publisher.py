@@ -585,6 +585,8 @@ def _send(publication: Publication, outbound: OutboundPost, claim: Claim, *, con
                                             action="publication.reconciled")
                 return "reconciled" if recorded else "lost"
             recheck = False  # looked: the earlier attempt did not reach the platform
+        if outbound.media:  # an upload can take minutes: what was sent before is recorded first
+            recorder.flush()
         sent = True
         result = connector.publish(outbound)
     except ConnectorError as error:
