@@ -129,3 +129,26 @@ def test_what_was_sent_is_recorded_before_a_media_upload_starts(tree, editor, pl
     assert publisher.publish_batch(ids) == {pk: "published" for pk in ids}
     # The first waited for its group until the second (with an image to upload) went out.
     assert seen == [P.CLAIMED, P.PUBLISHED, P.PUBLISHED]
+
+
+def test_the_accounts_of_a_batch_are_opened_together_and_each_use_is_audited(tree, editor, platform):  # noqa: F811
+    from tests.publishing.test_engine_support import make_account, make_post
+    from warta.channels.models import Credential
+    from warta.core.models import AuditEvent
+    from warta.publishing.schedule import post_schedule
+
+    _posts, ids = due_batch(tree, editor, 2)  # account "1"
+    other = make_account(tree.kab, handle="@diskominfobogor", external_id="2")
+    post = make_post(tree.kab, author=editor, text="Pengumuman lain", title="Lain")
+    post_schedule(actor=editor, post=post, when=timezone.now() + timedelta(minutes=5), accounts=[other])
+    Publication.objects.filter(post=post).update(due_at=timezone.now() - timedelta(seconds=1))
+    dispatch.publications_dispatch(enqueue=lambda ids: None)
+    ids.append(Publication.objects.get(post=post).pk)
+    for account_pk in set(Publication.objects.filter(pk__in=ids).values_list("account_id", flat=True)):
+        Credential.objects.create(account_id=account_pk, tokens={"access_token": f"sbxa_{account_pk}"})
+    assert publisher.publish_batch(ids) == {pk: "published" for pk in ids}
+    uses = list(AuditEvent.objects.filter(action="credential.use").order_by("seq"))
+    assert len(uses) == 2  # once per account, not per post
+    assert uses[1].seq == uses[0].seq + 1  # appended together
+    assert {u.changes["purpose"] for u in uses} == {"publish"}
+    assert audit_verify().ok

@@ -512,6 +512,8 @@ def publish_batch(publication_ids: list[int], *, connectors: dict | None = None,
         else:
             ready.append((publication, prepared))
     claims = _claim_many([(publication, fingerprint(outbound.text)) for publication, outbound in ready])
+    _connectors_open({publication.account_id: publication.account for publication, _o in ready
+                      if publication.pk in claims}, connectors)
     recorder = _Recorder(group or record_group())
     for publication, outbound in ready:
         claim = claims.get(publication.pk)
@@ -526,6 +528,30 @@ def publish_batch(publication_ids: list[int], *, connectors: dict | None = None,
     recorder.flush()
     outcomes.update(recorder.outcomes)
     return outcomes
+
+
+def _connectors_open(accounts: dict, connectors: dict) -> None:
+    """Open the connectors of a batch's accounts at once, their credential uses audited in one
+    append (``audit_batch``). An account whose connector cannot be opened is left out: its
+    publication meets the error again when it is sent, and records it. Nothing is kept when
+    the audit could not be written (a credential is never used unaudited)."""
+    from warta.channels.services import connector_for
+
+    missing = [account for pk, account in accounts.items() if pk not in connectors]
+    if len(missing) < 2:
+        return  # one account: ``_send`` opens it
+    opened: dict = {}
+    try:
+        with transaction.atomic(), audit_batch():
+            for account in missing:
+                try:
+                    opened[account.pk] = connector_for(account, purpose="publish")
+                except ConnectorError:
+                    continue
+    except Exception:
+        logger.exception("Could not open the connectors of accounts %s together", [a.pk for a in missing])
+        return
+    connectors.update(opened)
 
 
 def publish_one(publication_id: int, *, connectors: dict | None = None) -> str:
