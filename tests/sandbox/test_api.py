@@ -43,6 +43,9 @@ def test_create_a_post_derives_mentions_and_is_idempotent(api, world):
     again = api.post("/posts", {"text": "Halo @kotabogor dan @asep", "idempotency_key": "pub-1"})
     assert again.json()["id"] == str(post_id)
     assert Post.objects.count() == 1
+    author = Post.objects.get().author
+    author.refresh_from_db()
+    assert author.posts_count == 1  # the duplicate's write was rolled back whole
 
 
 def test_an_empty_post_is_refused_and_nothing_is_stored(api, world):

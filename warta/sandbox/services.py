@@ -131,17 +131,35 @@ def _mentions(post: Post) -> None:
     Mention.objects.bulk_create([Mention(post=post, account=a) for a in accounts], ignore_conflicts=True)
 
 
-@transaction.atomic
 def post_create(*, author: SandboxAccount, text: str, parent: Post | None = None, quote_of: Post | None = None,
                 image=None, link: str = "", idempotency_key: str = "", now: datetime | None = None,
                 scenario_run=None) -> Post:
     """Write a post, or a comment/reply when ``parent`` is given; derive its mentions and bump
     the counters. With an ``idempotency_key`` the author's earlier post of that key is returned."""
     text = _clean_text(text)
-    if idempotency_key:
-        existing = Post.objects.filter(author=author, idempotency_key=idempotency_key[:100]).first()
+    key = idempotency_key[:100]
+    write = dict(author=author, text=text, parent=parent, quote_of=quote_of, image=image, link=link, key=key,
+                 now=now, scenario_run=scenario_run)
+    if key and image is None:
+        # Write first: the unique (author, key) constraint answers "seen before?", a statement
+        # less per post than asking first. A duplicate's write is rolled back, then read.
+        try:
+            return _post_write(**write)
+        except IntegrityError:
+            existing = Post.objects.filter(author=author, idempotency_key=key).first()
+            if existing is None:
+                raise
+            return existing
+    if key:  # with an image, ask first: a duplicate must not store its file again
+        existing = Post.objects.filter(author=author, idempotency_key=key).first()
         if existing is not None:
             return existing
+    return _post_write(**write)
+
+
+@transaction.atomic
+def _post_write(*, author: SandboxAccount, text: str, parent: Post | None, quote_of: Post | None, image,
+                link: str, key: str, now: datetime | None, scenario_run) -> Post:
     if parent is not None and (parent.deleted or parent.hidden):
         raise SandboxError("not_found", _("Kiriman yang dibalas tidak ditemukan."), status=404)
     if image is not None:
@@ -154,7 +172,7 @@ def post_create(*, author: SandboxAccount, text: str, parent: Post | None = None
         if kind is None or not kind.mime.startswith("image/"):
             raise SandboxError("invalid_image", _("Berkas ini bukan gambar."))
     post = Post(author=author, text=text, parent=parent, quote_of=quote_of, link=link[:500],
-                idempotency_key=idempotency_key[:100], created_at=now or timezone.now(), scenario_run=scenario_run)
+                idempotency_key=key, created_at=now or timezone.now(), scenario_run=scenario_run)
     if parent is not None:
         post.root_id = parent.root_id or parent.pk
     if image is not None:
