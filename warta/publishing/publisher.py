@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, CharField, F, Q, Value, When
@@ -46,7 +45,14 @@ from warta.channels.connectors.base import (
 from warta.channels.connectors.errors import ConnectorError, ErrorKind
 from warta.core.audit import audit_batch, audit_record
 from warta.publishing.fingerprint import fingerprint
-from warta.publishing.models import Post, PostState, Publication, PublicationState, Variant
+from warta.publishing.models import (
+    Post,
+    PostState,
+    Publication,
+    PublicationState,
+    Variant,
+    VariantMedia,
+)
 from warta.publishing.states import post_transition, posts_moves_apply, transition_allowed
 
 logger = logging.getLogger(__name__)
@@ -98,12 +104,17 @@ def notify_author(post: Post, *, kind: str, title: str, body: str = "") -> None:
         logger.exception("Could not notify the author of post %s", post.pk)
 
 
-def _variant_media_rows(variant: Variant) -> list:
-    try:
-        model = apps.get_model("publishing", "VariantMedia")
-    except LookupError:
-        return []
-    return list(model.objects.filter(variant=variant).select_related("asset").order_by("position", "pk"))
+def media_rows(variant_ids) -> dict[int, list[VariantMedia]]:
+    """The media rows of each variant of ``variant_ids``, in their order, in one query."""
+    rows: dict[int, list[VariantMedia]] = {}
+    for row in (VariantMedia.objects.filter(variant_id__in=list(variant_ids)).select_related("asset")
+                .order_by("position", "pk")):
+        rows.setdefault(row.variant_id, []).append(row)
+    return rows
+
+
+def _variant_media_rows(variant: Variant) -> list[VariantMedia]:
+    return media_rows([variant.pk]).get(variant.pk, [])
 
 
 def variant_media_kinds(variant: Variant) -> set[str]:
@@ -218,8 +229,8 @@ def _claim(publication: Publication, fp: str) -> Claim | None:
 
 def _claim_many(ready: list[tuple[Publication, str]]) -> dict[int, Claim]:
     """Claim the publications of ``ready`` (each with the fingerprint of the exact text it will
-    send) in one statement, committed at once (autocommit), so
-    that each claim exists before its platform is called; return the claims taken, by id.
+    send) in one statement, committed at once (autocommit), so that each claim exists before
+    its platform is called; return the claims taken, by id.
 
     A row is taken only while it is pending with the attempt count read, and due or handed
     over (the dispatch mark / a back-off is set): a task enqueued before the post was moved to
@@ -476,22 +487,14 @@ def _prefetch(publication_ids: list[int]) -> tuple[dict[int, Publication], dict,
     variants: dict[tuple[int, str], Variant] = {}
     for variant in Variant.objects.filter(post_id__in=post_ids):
         variants.setdefault((variant.post_id, variant.platform), variant)
-    media: dict[int, list] = {}
-    try:
-        model = apps.get_model("publishing", "VariantMedia")
-    except LookupError:
-        model = None
-    if model is not None and variants:
-        rows = model.objects.filter(variant__in=list(variants.values())).select_related("asset")
-        for row in rows.order_by("position", "pk"):
-            media.setdefault(row.variant_id, []).append(row)
+    media = media_rows(variant.pk for variant in variants.values()) if variants else {}
     return publications, variants, media
 
 
 def publish_batch(publication_ids: list[int], *, connectors: dict | None = None,
                   group: int | None = None) -> dict[int, str]:
-    """Publish several publications (one account's batch, in order); return what happened to
-    each (see ``publish_one``). The batch is read in three queries, claimed in one statement
+    """Publish several publications (a task's batch: whole accounts, each account's in order);
+    return what happened to each (see ``publish_one``). The batch is read in three queries, claimed in one statement
     (each row with its own attempt count and fingerprint) and what was sent is recorded in
     groups of ``group`` (default ``record_group()``)."""
     connectors = {} if connectors is None else connectors

@@ -41,6 +41,17 @@ def transition_allowed(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
+def _move_stamps(steps, now) -> dict:
+    """The time stamps a post gets when its moves include approval or publication."""
+    return {**({"approved_at": now} if S.APPROVED in steps else {}),
+            **({"published_at": now} if S.PUBLISHED in steps else {})}
+
+
+def _move_audit(*, actor, post: Post, before: str, to: str, reason: str = "", changes: dict | None = None) -> None:
+    audit_record(actor=actor, unit=post.unit, action=f"post.{to}", target=post,
+                 changes={"state": [before, to], **({"reason": reason} if reason else {}), **(changes or {})})
+
+
 def post_transition(*, post: Post, to: str, actor=None, reason: str = "", changes: dict | None = None,
                     locked: bool = False) -> Post:
     """Move ``post`` to state ``to`` (locking its row), audited; refuse a move the machine forbids.
@@ -55,17 +66,11 @@ def post_transition(*, post: Post, to: str, actor=None, reason: str = "", change
                 % {"current": PostState(row.state).label, "target": PostState(to).label})
         before = row.state
         row.state = to
-        fields = ["state", "updated_at"]
-        now = timezone.now()
-        if to == S.APPROVED:
-            row.approved_at = now
-            fields.append("approved_at")
-        if to == S.PUBLISHED:
-            row.published_at = now
-            fields.append("published_at")
-        row.save(update_fields=fields)
-        audit_record(actor=actor, unit=row.unit, action=f"post.{to}", target=row,
-                     changes={"state": [before, to], **({"reason": reason} if reason else {}), **(changes or {})})
+        stamps = _move_stamps([to], timezone.now())
+        for name, value in stamps.items():
+            setattr(row, name, value)
+        row.save(update_fields=["state", "updated_at", *stamps])
+        _move_audit(actor=actor, post=row, before=before, to=to, reason=reason, changes=changes)
     post.state, post.approved_at, post.published_at = row.state, row.approved_at, row.published_at
     return row
 
@@ -75,25 +80,23 @@ def posts_moves_apply(moves: dict[Post, list[str]], *, actor=None, reason: str =
     caller's transaction): one UPDATE per resulting state for all of them, one audit event per
     move of each post, exactly as ``post_transition`` records it."""
     now = timezone.now()
-    groups: dict[tuple[str, bool, bool], list[Post]] = {}
+    groups: dict[tuple, list[Post]] = {}
     for post, steps in moves.items():
         current = post.state
         for to in steps:
             if not transition_allowed(current, to):
                 raise TransitionError(f"{current} -> {to}")
-            audit_record(actor=actor, unit=post.unit, action=f"post.{to}", target=post,
-                         changes={"state": [current, to], **({"reason": reason} if reason else {})})
+            _move_audit(actor=actor, post=post, before=current, to=to, reason=reason)
             current = to
         if steps:
+            stamps = _move_stamps(steps, now)
             post.state, post.updated_at = current, now
-            if S.PUBLISHED in steps:
-                post.published_at = now
-            if S.APPROVED in steps:
-                post.approved_at = now
-            groups.setdefault((current, S.PUBLISHED in steps, S.APPROVED in steps), []).append(post)
-    for (state, published, approved), posts in groups.items():
-        stamps = {**({"published_at": now} if published else {}), **({"approved_at": now} if approved else {})}
-        Post.objects.filter(pk__in=[post.pk for post in posts]).update(state=state, updated_at=now, **stamps)
+            for name, value in stamps.items():
+                setattr(post, name, value)
+            groups.setdefault((current, *sorted(stamps)), []).append(post)
+    for (state, *stamped), posts in groups.items():
+        Post.objects.filter(pk__in=[post.pk for post in posts]).update(
+            state=state, updated_at=now, **dict.fromkeys(stamped, now))
 
 
 def posts_transition_bulk(*, post_ids, from_state: str, to: str, reason: str = "") -> int:
