@@ -60,10 +60,10 @@ def load_figures() -> dict:
 
 
 def _sample_texts() -> list[str]:
-    from warta.language import training
+    from warta.language import corpus
 
     try:
-        texts = training.smsa("valid").texts + training.emot("valid").texts
+        texts = corpus.smsa("valid").texts + corpus.emot("valid").texts
     except OSError:
         texts = [f"pelayanan kantor nomor {i} cepat ramah tapi antre lama bangettt gak jelas @pemkab #bogor"
                  for i in range(1000)]
@@ -93,7 +93,7 @@ def throughput() -> float:
 
 
 def quality(cv: bool = False) -> dict:
-    from warta.language import training
+    from warta.language import corpus, training
 
     out: dict = {}
     models = {task: training.load_model(task) for task in training.TASKS}
@@ -104,9 +104,9 @@ def quality(cv: bool = False) -> dict:
         out["smsa_valid_macro_f1"] = out["emot_valid_macro_f1"] = None
     if cv:
         seed = 13
-        policy = training.cross_validate("sentiment", training.policy_tweets(), seed=seed, base=training.smsa("train"))
-        abuse = training.cross_validate("abuse", training.abuse(), seed=seed)
-        message = training.cross_validate("message_type", training.message_types(), seed=seed)
+        policy = training.cross_validate("sentiment", corpus.policy_tweets(), seed=seed, base=corpus.smsa("train"))
+        abuse = training.cross_validate("abuse", corpus.abuse(), seed=seed)
+        message = training.cross_validate("message_type", corpus.message_types(), seed=seed)
     else:
         policy = models["sentiment"].meta["metrics"]["policy_cv"]
         abuse = models["abuse"].meta["metrics"]["cv"]

@@ -63,10 +63,11 @@ class FakeTraining:
     loaded: list = field(default_factory=list)
     fail: bool = False
 
-    def train_task(self, task, *, extra=(), seed=13, out_dir=None):
+    def train_task(self, task, *, extra=(), seed=13, out_dir=None, evaluate=True):
         if self.fail:
             raise RuntimeError("boom")
-        self.trained.append({"task": task, "extra": list(extra), "seed": seed, "out_dir": out_dir})
+        self.trained.append({"task": task, "extra": list(extra), "seed": seed, "out_dir": out_dir,
+                             "evaluate": evaluate})
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "model.json").write_text("{}")
         return types.SimpleNamespace(model=FakeModel("new", out_dir), metrics={})

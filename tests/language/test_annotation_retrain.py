@@ -54,6 +54,7 @@ def test_the_new_model_replaces_the_old_when_it_scores_higher_on_the_held_back_p
     held_texts = training.evaluated[0][1]
     assert len(trained["extra"]) == 20
     assert trained["seed"] == 13
+    assert trained["evaluate"] is False  # judged on the held-back labels; needs no validation split
     assert {t for t, _l in trained["extra"]}.isdisjoint(held_texts)
     assert [(name, len(texts)) for name, texts, _l in training.evaluated] == [("new", 5), ("default", 5)]
     assert training.evaluated[0][1:] == training.evaluated[1][1:]

@@ -486,7 +486,7 @@ def retrain_run_execute(*, run: RetrainRun) -> RetrainRun:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     old_dir = unit_model_dir(unit, task)
     try:
-        result = training.train_task(task, extra=train, seed=run.seed, out_dir=out_dir)
+        result = training.train_task(task, extra=train, seed=run.seed, out_dir=out_dir, evaluate=False)
         new_model = getattr(result, "model", None)
         if new_model is None:
             new_model = _load_model(training, task, out_dir)

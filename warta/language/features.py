@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from warta.language.normalise import abusive_words
+from warta.language.normalise import abusive_words, tokens
 
 ABUSIVE = "_abw_"
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -131,6 +131,38 @@ def counts(config: FeatureConfig, docs: list[list[str]]) -> sp.csr_matrix:
     matrix = sp.csr_matrix((values, (r, c)), shape=(len(docs), config.n_features))
     matrix.sum_duplicates()
     return matrix
+
+
+@dataclass(frozen=True, eq=False)
+class Counted:
+    """A document given as its hashed n-gram counts instead of its text (shipped training
+    data whose text may not be redistributed, see ``corpus``): bucket ids and their counts,
+    exactly the row ``counts`` gives for the text under ``config``."""
+
+    indices: np.ndarray
+    values: np.ndarray
+    config: FeatureConfig
+
+
+def text_counts(config: FeatureConfig, items) -> sp.csr_matrix:
+    """Return the counts of ``items``: texts (normalised and hashed here) or ``Counted`` rows."""
+    if all(type(item) is str for item in items):
+        return counts(config, [tokens(t) for t in items])
+    texts = [i for i, item in enumerate(items) if not isinstance(item, Counted)]
+    rows = [i for i, item in enumerate(items) if isinstance(item, Counted)]
+    for i in rows:
+        if items[i].config != config:
+            raise ValueError(f"counted row {i} was hashed with {items[i].config}, not {config}")
+    counted = sp.csr_matrix(
+        (np.concatenate([items[i].values for i in rows]).astype(np.float32),
+         np.concatenate([items[i].indices for i in rows]),
+         np.concatenate([[0], np.cumsum([len(items[i].indices) for i in rows])])),
+        shape=(len(rows), config.n_features))
+    blocks = [counts(config, [tokens(str(items[i])) for i in texts])] if texts else []
+    stacked = sp.vstack([*blocks, counted], format="csr")
+    order = np.empty(len(items), dtype=np.int64)
+    order[np.asarray(texts + rows, dtype=np.int64)] = np.arange(len(items))
+    return stacked[order]
 
 
 def idf_fit(config: FeatureConfig, matrix: sp.csr_matrix) -> np.ndarray:

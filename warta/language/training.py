@@ -1,7 +1,8 @@
 """Train, cross-validate and save the classifiers (``warta language train``).
 
-Data (``WARTA_LANGUAGE_DATA_DIR``, by default ``../shared/data`` next to the repository;
-message types from ``warta/language/data/message_type.csv`` in the repository):
+Data comes from ``corpus`` (``WARTA_LANGUAGE_DATA_DIR``, by default ``../shared/data``, else
+the copy shipped in ``warta/language/data/public/``; message types from
+``warta/language/data/message_type.csv``):
 
 - sentiment: SmSA train + the policy-tweets half. Metrics: SmSA valid (model trained on SmSA
   train + all policy tweets) and 5-fold CV on the policy tweets (each fold trained on SmSA
@@ -16,13 +17,11 @@ unit's own labels: ``(text, label)``, for abuse ``(text, "HS,Abusive")``) are ad
 training set and never to an evaluation set.
 """
 
-import csv
-import hashlib
 import logging
 import platform
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +29,17 @@ import numpy as np
 
 from warta.language import artifacts
 from warta.language.backends.linear import LinearModel, fit, fit_mixture, stratified_folds
+from warta.language.corpus import (
+    Labelled,
+    abuse,
+    data_sha256,
+    emot,
+    extra_labelled,
+    message_types,
+    policy_tweets,
+    setting,
+    smsa,
+)
 from warta.language.evaluation import (
     classification_report,
     evaluate_on,
@@ -50,7 +60,6 @@ logger = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
 ARTIFACTS = PACKAGE / "artifacts"
-MESSAGE_TYPE_CSV = PACKAGE / "data" / "message_type.csv"
 CV_FOLDS = 5
 # Regularisation (LinearSVC C) per task, chosen on the SmSA / EmoT validation splits and by CV.
 C = {SENTIMENT: 0.2, EMOTION: 0.1, ABUSE: 0.2, MESSAGE_TYPE: 0.5}
@@ -58,111 +67,8 @@ C = {SENTIMENT: 0.2, EMOTION: 0.1, ABUSE: 0.2, MESSAGE_TYPE: 0.5}
 __all__ = ["TrainResult", "evaluate_on", "load_model", "train_task", "evaluate_task", "TASKS"]
 
 
-def setting(name: str, default):
-    """Read a Django setting when Django is configured, else ``default``."""
-    try:
-        from django.conf import settings
-
-        return getattr(settings, name, default) if settings.configured else default
-    except ImportError:  # pragma: no cover
-        return default
-
-
-def data_dir() -> Path:
-    return Path(setting("WARTA_LANGUAGE_DATA_DIR", PACKAGE.parents[2] / "shared" / "data"))
-
-
 def artifacts_dir() -> Path:
     return Path(setting("WARTA_LANGUAGE_ARTIFACTS", ARTIFACTS))
-
-
-# --- data -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Labelled:
-    texts: list[str]
-    labels: list  # a label per text; for abuse a tuple of labels per text
-    files: list[Path] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    def subset(self, idx) -> "Labelled":
-        return Labelled([self.texts[i] for i in idx], [self.labels[i] for i in idx], self.files)
-
-    def __add__(self, other: "Labelled") -> "Labelled":
-        return Labelled(self.texts + other.texts, self.labels + other.labels, self.files + other.files)
-
-
-def _tsv(path: Path, text_col: int = 0, label_col: int = 1, header: bool = False) -> Labelled:
-    texts, labels = [], []
-    with path.open(encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            parts = line.rstrip("\n").split("\t")
-            if (header and i == 0) or len(parts) <= max(text_col, label_col):
-                continue
-            texts.append(parts[text_col])
-            labels.append(parts[label_col])
-    return Labelled(texts, labels, [path])
-
-
-def _csv(path: Path, text_col: str, label_col: str) -> Labelled:
-    texts, labels = [], []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row.get(text_col) and row.get(label_col):
-                texts.append(row[text_col])
-                labels.append(row[label_col].strip())
-    return Labelled(texts, labels, [path])
-
-
-def _abuse(path: Path) -> Labelled:
-    texts, labels = [], []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            texts.append(row["Tweet"])
-            labels.append(tuple(label for label in LABELS[ABUSE] if row[label].strip() == "1"))
-    return Labelled(texts, labels, [path])
-
-
-def smsa(split: str) -> Labelled:
-    return _tsv(data_dir() / "smsa" / f"{split}_preprocess.tsv")
-
-
-def policy_tweets() -> Labelled:
-    return _tsv(data_dir() / "policy-tweets" / "vaccine_tweets_train.tsv", 0, 1, header=True)
-
-
-def emot(split: str) -> Labelled:
-    return _csv(data_dir() / "emot" / f"{split}_preprocess.csv", "tweet", "label")
-
-
-def abuse() -> Labelled:
-    return _abuse(data_dir() / "abuse" / "re_dataset_train.csv")
-
-
-def message_types() -> Labelled:
-    data = _csv(MESSAGE_TYPE_CSV, "text", "label")
-    keep = [i for i, label in enumerate(data.labels) if label in LABELS[MESSAGE_TYPE]]
-    return data.subset(keep)
-
-
-def extra_labelled(task: str, extra: Sequence[tuple[str, object]]) -> Labelled:
-    """Turn ``(text, label)`` pairs into training rows; unknown labels are refused."""
-    texts, labels = [], []
-    for text, label in extra:
-        if task == ABUSE:
-            parts = label.split(",") if isinstance(label, str) else list(label)
-            value = tuple(p.strip() for p in parts if p.strip())
-            bad = [p for p in value if p not in LABELS[ABUSE]]
-        else:
-            value, bad = str(label), [] if str(label) in LABELS[task] else [label]
-        if bad:
-            raise ValueError(f"unknown {task} label(s): {bad}")
-        texts.append(str(text))
-        labels.append(value)
-    return Labelled(texts, labels)
 
 
 def _strata(task: str, data: Labelled) -> list[str]:
@@ -250,16 +156,6 @@ def cross_validate(task: str, data: Labelled, *, seed: int, base: Labelled | Non
     return report
 
 
-def _sha256(files: Sequence[Path], extra: Labelled) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(set(files)):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    for text, label in zip(extra.texts, extra.labels, strict=True):
-        digest.update(f"{text}\t{label}\n".encode())
-    return digest.hexdigest()
-
-
 def _libraries() -> dict:
     import scipy
     import sklearn
@@ -278,11 +174,15 @@ class TrainResult:
 
 
 def train_task(task: str, *, extra: Sequence[tuple[str, object]] = (), seed: int = 13,
-               out_dir: Path | None = None, limit: int | None = None, folds: int = CV_FOLDS) -> TrainResult:
+               out_dir: Path | None = None, limit: int | None = None, folds: int = CV_FOLDS,
+               evaluate: bool = True) -> TrainResult:
     """Train ``task``, measure it, and save the artifact into ``out_dir`` (default: the repository's).
 
     ``extra``: ``(text, label)`` pairs added to every training set (a unit's own labels).
     ``limit``: keep a seeded, stratified subset of each data set (quick runs, tests).
+    ``evaluate``: measure on the validation splits and by cross-validation (needs the source
+    data's validation splits). A unit's retraining passes False: it judges the new model on the
+    unit's held-back labels instead, and the shipped training data is enough (``corpus``).
     Returns the model, its metrics and where it was saved."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; choose from {', '.join(TASKS)}")
@@ -290,24 +190,24 @@ def train_task(task: str, *, extra: Sequence[tuple[str, object]] = (), seed: int
     more = extra_labelled(task, extra)
     metrics: dict = {}
     if task == SENTIMENT:
-        train, valid, policy = (_limit(task, d, limit, seed) for d in (smsa("train"), smsa("valid"), policy_tweets()))
-        metrics["policy_cv"] = cross_validate(task, policy, seed=seed, base=train, folds=folds, extra=more)
+        train, policy = (_limit(task, d, limit, seed) for d in (smsa("train"), policy_tweets()))
+        if evaluate:
+            metrics["policy_cv"] = cross_validate(task, policy, seed=seed, base=train, folds=folds, extra=more)
         data = train + policy + more
         model = fit_sentiment(train, policy + more, seed=seed)
-        metrics["smsa_valid"] = _report(task, model, valid)
-        files = train.files + policy.files
+        if evaluate:
+            metrics["smsa_valid"] = _report(task, model, _limit(task, smsa("valid"), limit, seed))
     elif task == EMOTION:
-        train, valid = _limit(task, emot("train"), limit, seed), _limit(task, emot("valid"), limit, seed)
-        data = train + more
+        data = _limit(task, emot("train"), limit, seed) + more
         model = fit_task(task, data, seed=seed)
-        metrics["emot_valid"] = _report(task, model, valid)
-        files = train.files
+        if evaluate:
+            metrics["emot_valid"] = _report(task, model, _limit(task, emot("valid"), limit, seed))
     else:
         base = _limit(task, abuse() if task == ABUSE else message_types(), limit, seed)
-        metrics["cv"] = cross_validate(task, base, seed=seed, folds=folds, extra=more)
+        if evaluate:
+            metrics["cv"] = cross_validate(task, base, seed=seed, folds=folds, extra=more)
         data = base + more
         model = fit_task(task, data, seed=seed)
-        files = base.files
     seconds = round(time.perf_counter() - started, 1)
     meta = {
         **model.model_meta(),
@@ -316,8 +216,8 @@ def train_task(task: str, *, extra: Sequence[tuple[str, object]] = (), seed: int
         "limit": limit,
         "training_rows": len(data),
         "extra_rows": len(more),
-        "data_files": sorted({p.name for p in files}),
-        "data_sha256": _sha256(files, more),
+        "data_files": sorted({source.name for source in data.sources}),
+        "data_sha256": data_sha256(data.sources, more),
         "metrics": metrics,
         "libraries": _libraries(),
         "train_seconds": seconds,

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from warta.language.features import FeatureConfig, counts, idf_fit, tfidf
-from warta.language.normalise import tokens
+from warta.language.features import FeatureConfig, idf_fit, text_counts, tfidf
 
 SOFTMAX, SIGMOID, MIXTURE = "softmax", "sigmoid", "mixture"
 
@@ -50,7 +49,7 @@ class LinearModel:
     backend = "linear"
 
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return tfidf(self.config, counts(self.config, [tokens(t) for t in texts]), self.idf)
+        return tfidf(self.config, text_counts(self.config, texts), self.idf)
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self.features(texts) @ self.weights) + self.bias
@@ -215,7 +214,7 @@ def fit_mixture(task: str, texts: Sequence[str], targets, in_domain: Sequence[bo
     config = config or FeatureConfig()
     labels = tuple(labels)
     k = len(labels)
-    raw = counts(config, [tokens(t) for t in texts])
+    raw = text_counts(config, texts)
     idf = idf_fit(config, raw)
     x = tfidf(config, raw, idf)
     index = {label: i for i, label in enumerate(labels)}
@@ -242,7 +241,7 @@ def fit(task: str, texts: Sequence[str], targets, labels: Sequence[str], *, mult
     ``(n_texts, n_labels)`` 0/1 array in the order of ``labels``."""
     config = config or FeatureConfig()
     labels = tuple(labels)
-    raw = counts(config, [tokens(t) for t in texts])
+    raw = text_counts(config, texts)
     idf = idf_fit(config, raw)
     x = tfidf(config, raw, idf)
     n = x.shape[0]

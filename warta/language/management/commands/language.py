@@ -1,11 +1,12 @@
-"""``warta language train [--task T] [--seed S]`` and ``warta language evaluate [--task T]``."""
+"""``warta language train [--task T] [--seed S] [--no-evaluation]``, ``warta language evaluate
+[--task T]`` and ``warta language pack`` (write the shipped copy of the training data)."""
 
 import json
 import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
-from warta.language import training
+from warta.language import corpus, training
 from warta.language.artifacts import ArtifactError
 from warta.language.evaluation import format_report
 from warta.language.prediction import TASKS
@@ -13,23 +14,34 @@ from warta.language.prediction import TASKS
 
 class Command(BaseCommand):
     help = ("Latih (train) atau ukur (evaluate) model bahasa: sentimen, emosi, ujaran kasar/kebencian, "
-            "jenis pesan. Data latih dari WARTA_LANGUAGE_DATA_DIR (bawaan ../shared/data).")
+            "jenis pesan. Data latih dari WARTA_LANGUAGE_DATA_DIR (bawaan ../shared/data), atau salinan "
+            "bawaan Warta bila tidak ada. `pack` menulis salinan bawaan itu dari data sumber.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=("train", "evaluate"))
+        parser.add_argument("action", choices=("train", "evaluate", "pack"))
         parser.add_argument("--task", choices=TASKS, help="satu tugas saja (bawaan: semua)")
         parser.add_argument("--seed", type=int, default=13)
         parser.add_argument("--limit", type=int, default=None, help="ambil sebagian data (uji cepat)")
         parser.add_argument("--json", action="store_true", help="cetak metrik sebagai JSON")
+        parser.add_argument("--no-evaluation", action="store_true",
+                            help="latih tanpa mengukur (tanpa data validasi, mis. hanya dengan salinan bawaan)")
 
-    def handle(self, *args, action, task=None, seed=13, limit=None, json=False, **options):
+    def handle(self, *args, action, task=None, seed=13, limit=None, json=False, no_evaluation=False, **options):
         logging.getLogger("warta.language").setLevel(logging.INFO if options["verbosity"] > 1 else logging.WARNING)
+        if action == "pack":
+            try:
+                written = corpus.pack()
+            except FileNotFoundError as exc:
+                raise CommandError(f"Data sumber tidak ditemukan: {exc.filename}. Atur WARTA_LANGUAGE_DATA_DIR.") from None
+            for path in written:
+                self.stdout.write(str(path))
+            return
         tasks = [task] if task else list(TASKS)
         out = {}
         for name in tasks:
             try:
                 if action == "train":
-                    result = training.train_task(name, seed=seed, limit=limit)
+                    result = training.train_task(name, seed=seed, limit=limit, evaluate=not no_evaluation)
                     reports = result.metrics
                     self.stderr.write(f"{name}: dilatih dalam {result.seconds:.1f} s, disimpan di {result.directory}")
                 else:
