@@ -38,3 +38,14 @@ def page_fixture(locale: str | None = None):
             browser.close()
 
     return page
+
+
+def log_in(page, base: str, user, unit) -> None:
+    """Sign ``user`` in (demo password, no second factor) and wait for ``unit``'s home page."""
+    from tests.factories import PASSWORD
+
+    page.goto(base + "/akun/masuk/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/u/{unit.uuid}/")

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import BROWSER_MARKS, SHOTS, page_fixture
-from tests.factories import PASSWORD
+from tests.browser.support import BROWSER_MARKS, SHOTS, log_in, page_fixture
 from tests.publishing.test_engine_support import make_account, make_post
 from warta.planning.holidays import calendar_marks
 from warta.publishing.models import Post, PostState, Publication
@@ -34,11 +33,7 @@ def test_month_view_with_a_holiday_and_drag_to_reschedule(page, live_server, tre
     post_schedule(actor=editor, post=post, when=at_local(tree.kab, day, 10, 15), accounts=[account])
     draft = make_post(tree.kab, author=editor, state=PostState.DRAFT, title="Ide: lomba foto")
 
-    page.goto(base + "/akun/masuk/")
-    page.fill("input[name=username]", editor.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**/u/{tree.kab.uuid}/")
+    log_in(page, base, editor, tree.kab)
 
     page.goto(base + reverse("publishing:calendar", args=[tree.kab.uuid]) + f"?date={day.isoformat()}")
     first = page.locator(f"[data-testid=day-{new_year.isoformat()}]")
@@ -83,11 +78,7 @@ def test_plan_import_preview_shows_row_errors(page, live_server, tree, editor, t
     rows = good_rows(month) + [[f"{month:%Y-%m}-31x", "09:00", "Rusak", "myspace", "a" * 10, "", "", ""]]
     plan = tmp_path / "rencana.csv"
     plan.write_bytes(csv_bytes(rows, delimiter=";"))
-    page.goto(base + "/akun/masuk/")
-    page.fill("input[name=username]", editor.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**/u/{tree.kab.uuid}/")
+    log_in(page, base, editor, tree.kab)
     page.goto(base + reverse("publishing:plan-import", args=[tree.kab.uuid]))
     page.fill("input[name=month]", month.strftime("%Y-%m"))
     page.set_input_files("input[name=file]", str(plan))

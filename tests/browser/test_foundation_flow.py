@@ -5,7 +5,7 @@ Screenshots land in tests/browser/screenshots/ for a person to look at."""
 
 import pytest
 
-from tests.browser.support import BROWSER_MARKS, SHOTS, page_fixture
+from tests.browser.support import BROWSER_MARKS, SHOTS, log_in, page_fixture
 from tests.conftest import totp_code
 from tests.factories import PASSWORD
 
@@ -68,11 +68,7 @@ def test_login_language_subunit_invite_audit(page, live_server, tree, admin, set
 @pytest.mark.django_db(transaction=True)
 def test_phone_screen_menu_folds(page, live_server, tree, viewer):
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server.url + "/akun/masuk/")
-    page.fill("input[name=username]", viewer.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**/u/{tree.kab.uuid}/")
+    log_in(page, live_server.url, viewer, tree.kab)
     assert not page.get_by_role("link", name="Jejak audit", exact=True).is_visible()  # folded under "Menu"
     page.click("summary:text('Menu')")
     assert page.get_by_role("link", name="Jejak audit", exact=True).is_visible()

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser.support import BROWSER_MARKS, SHOTS, page_fixture
-from tests.factories import PASSWORD, make_member
+from tests.browser.support import BROWSER_MARKS, SHOTS, log_in, page_fixture
+from tests.factories import make_member
 from tests.press.conftest import make_release
 from warta.organisations.roles import Role
 from warta.planning import kholidays
@@ -22,14 +22,6 @@ from warta.press.models import PressDelivery
 pytestmark = BROWSER_MARKS
 
 page = page_fixture()
-
-
-def log_in(page, base, user, unit):
-    page.goto(base + "/akun/masuk/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**/u/{unit.uuid}/")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,8 +9,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from tests.browser.support import BROWSER_MARKS, SHOTS, page_fixture
-from tests.factories import PASSWORD, make_member
+from tests.browser.support import BROWSER_MARKS, SHOTS, log_in, page_fixture
+from tests.factories import make_member
 from warta.approvals.services import approval_chain_set
 from warta.channels.models import Account, ConnectionState, Credential, PlatformApp
 from warta.guideline.models import RuleKind, Severity
@@ -23,14 +23,6 @@ pytestmark = BROWSER_MARKS
 page = page_fixture()
 
 TEXT = "Layanan KTP keliling hadir di Kecamatan Cibinong hari Sabtu pukul 08.00 WIB. "
-
-
-def login(page, base, user, unit):
-    page.goto(base + "/akun/masuk/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**/u/{unit.uuid}/")
 
 
 def logout(page):
@@ -64,7 +56,7 @@ def test_compose_warn_submit_approve_schedule_publish(page, live_server, tree, a
                 params={"hashtags": ["#BogorKabMaju"]})
 
     # 1. The editor composes; the guideline warning shows as they type.
-    login(page, base, editor, tree.kab)
+    log_in(page, base, editor, tree.kab)
     page.goto(base + reverse("publishing:post-create", args=[tree.kab.uuid]))
     page.fill("input[name=title]", "KTP keliling Cibinong")
     page.check("input[name=platforms][value=sandbox]")
@@ -85,7 +77,7 @@ def test_compose_warn_submit_approve_schedule_publish(page, live_server, tree, a
     logout(page)
 
     # 3. The approver acknowledges the warning and approves.
-    login(page, base, approver, tree.kab)
+    log_in(page, base, approver, tree.kab)
     from warta.approvals.models import ApprovalRequest
 
     request = ApprovalRequest.objects.get(state="pending")
@@ -146,7 +138,7 @@ def test_composer_counts_per_platform_and_picks_media(page, live_server, tree, e
     image = media_upload(actor=editor, unit=tree.kab, file=upload("a.jpg", image_bytes(1080, 1080)),
                          title="Vaksinasi di Cibinong", alt_text="Warga antre vaksin")
     base = live_server.url
-    login(page, base, editor, tree.kab)
+    log_in(page, base, editor, tree.kab)
     page.goto(base + reverse("publishing:post-create", args=[tree.kab.uuid]))
     page.fill("input[name=title]", "Vaksinasi")
     page.check("input[name=platforms][value=x]")

@@ -5,7 +5,7 @@ unit's labels. Screenshots land in tests/browser/screenshots/ for a person to lo
 
 import pytest
 
-from tests.browser.support import BROWSER_MARKS, SHOTS, page_fixture
+from tests.browser.support import BROWSER_MARKS, SHOTS, log_in, page_fixture
 from tests.factories import PASSWORD, make_member
 from warta.language.models import Annotation, AnnotationCandidate
 from warta.organisations.roles import Role
@@ -30,11 +30,7 @@ def test_analyst_works_the_queue(page, live_server, tree):
                         {"question": 0.47, "complaint": 0.45, "other": 0.08}, "101")
     _candidate(tree.kab, "Makasih min infonya, mantap 👍", {"praise": 0.62, "other": 0.30, "question": 0.08}, "102")
     base = live_server.url
-    page.goto(base + "/akun/masuk/")
-    page.fill("input[name=username]", analyst.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**/u/{tree.kab.uuid}/")
+    log_in(page, base, analyst, tree.kab)
 
     page.goto(base + f"/bahasa/u/{tree.kab.uuid}/anotasi/")
     first = page.locator("[data-testid=candidate]").first
@@ -96,3 +92,21 @@ def test_admin_retrains_and_sees_both_scores(page, live_server, tree, admin, mon
     page.get_by_role("link", name="Pelatihan ulang").first.click()
     assert page.locator("[data-testid=retrain-runs]").locator("text=model baru dipakai").count() == 1
     page.screenshot(path=str(SHOTS / "language-05-retrain-list.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_viewer_tries_a_text_on_the_models_page(page, live_server, tree):
+    viewer = make_member(tree.kab, Role.VIEWER, email="peninjau@bogorkab.go.id")
+    base = live_server.url
+    log_in(page, base, viewer, tree.kab)
+
+    page.goto(base + f"/bahasa/u/{tree.kab.uuid}/anotasi/")
+    page.click("text=Model & uji teks")
+    assert page.locator("[data-testid=task-models] tbody tr").count() == 4
+    page.fill("textarea[name=text]", "Pak, kpn bansos cair? udh 3 bln gak ada kabar, kecewa bangettt 😞")
+    page.click("[data-testid=try-submit]")
+    page.wait_for_selector("[data-testid=try-result]")
+    assert "banget" in page.locator("[data-testid=try-tokens]").inner_text()
+    assert page.locator("[data-testid=try-sentiment] .figure").inner_text() == "negatif"
+    assert page.locator("[data-testid=try-message_type] .figure").inner_text() in {"pertanyaan", "keluhan"}
+    page.screenshot(path=str(SHOTS / "language-05-models-try.png"), full_page=True)

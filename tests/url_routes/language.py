@@ -13,6 +13,7 @@ ROUTES = {
     "language:annotation-delete": Route(UNIT, write=True, post_only=True, objects=("annotation_uuid",)),
     "language:retrain": Route(UNIT, write=True),
     "language:retrain-detail": Route(UNIT, objects=("run_uuid",)),
+    "language:models": Route(UNIT),  # its POST only reads (tries a text): every role may use it
 }
 
 

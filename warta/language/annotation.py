@@ -410,8 +410,13 @@ def classify_for_unit(*, unit: Unit, task: str, texts: Sequence[str], classifier
         return list(classifiers.classify(task, list(texts)))
     from warta.language.prediction import predictions_from_scores
 
-    model = _unit_model(task, str(directory), directory.stat().st_mtime)
+    model = unit_model(task, directory)
     return predictions_from_scores(task, model.labels, model.predict_proba(list(texts)))
+
+
+def unit_model(task: str, directory: Path):
+    """The unit's own model in ``directory`` (cached while the folder is unchanged)."""
+    return _unit_model(task, str(directory), directory.stat().st_mtime)
 
 
 def annotation_retrain(*, actor, unit: Unit, task: str, seed: int = DEFAULT_SEED) -> RetrainRun:

@@ -43,3 +43,11 @@ class AnnotationFilterForm(forms.Form):
 
 class RetrainForm(forms.Form):
     task = forms.ChoiceField(label=_("Tugas"), choices=Task.choices)
+
+
+class TryTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Teks"), max_length=2000, strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("mis. jln rusak parah bangettt, kpn diperbaiki @pemkab?")}),
+        error_messages={"required": _("Tulis teks yang ingin diuji."),
+                        "max_length": _("Teks paling panjang %(limit_value)d karakter (sekarang %(show_value)d).")})

@@ -15,4 +15,5 @@ urlpatterns = [
          name="annotation-delete"),
     path("u/<uuid:unit_uuid>/anotasi/latih/", views.retrain, name="retrain"),
     path("u/<uuid:unit_uuid>/anotasi/latih/<uuid:run_uuid>/", views.retrain_detail, name="retrain-detail"),
+    path("u/<uuid:unit_uuid>/model/", views.models, name="models"),
 ]

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from warta.core.csvsafe import csv_safe
-from warta.language import annotation
-from warta.language.forms import AnnotationFilterForm, CorrectionForm, RetrainForm
+from warta.language import annotation, overview
+from warta.language.forms import AnnotationFilterForm, CorrectionForm, RetrainForm, TryTextForm
 from warta.language.models import AnnotationCandidate, RetrainRun, Task
 from warta.organisations.decorators import scoped
 
@@ -248,3 +248,16 @@ def retrain_detail(request, run_uuid):
     if request.htmx:
         return render(request, "language/retrain_detail.html#status", context)
     return render(request, "language/retrain_detail.html", context)
+
+
+@scoped("annotation.view")
+def models(request):
+    """The models that read the unit's texts, their figures, and a try-out of one text.
+
+    POST only reads (the text is classified, nothing is stored), so every role may use it."""
+    scope = request.scope
+    form = TryTextForm(request.POST or None)
+    reading = overview.try_text(scope=scope, text=form.cleaned_data["text"]) if form.is_valid() else None
+    return render(request, "language/models.html", {
+        "unit": scope.unit, "form": form, "reading": reading, "tasks": overview.task_models(scope=scope),
+    }, status=400 if form.errors else 200)

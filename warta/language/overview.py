@@ -1,0 +1,116 @@
+"""Which model reads a unit's texts for each task, how good it was measured to be, and a
+try-out of one text through all of them (the "Model bahasa" page).
+
+Analysts trust a label more when they can see where it comes from: the installation's default
+model (with the figures measured when it was trained) or the unit's own retrained model (with
+the held-back scores that let it replace the old one), and what the models make of a text they
+type — including the normalised words the models actually read.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from warta.language import annotation
+from warta.language.models import Annotation, RetrainRun, Task
+from warta.language.normalise import tokens
+
+MAX_TEXT = 2000
+
+# The figures each task's training measures (see training.train_task), as (name, path into metrics).
+FIGURES = {
+    Task.SENTIMENT: [(_("Ulasan SmSA, data validasi — macro-F1"), ("smsa_valid", "macro_f1")),
+                     (_("Tweet kebijakan, validasi silang 5 lipatan — macro-F1"), ("policy_cv", "macro_f1"))],
+    Task.EMOTION: [(_("Tweet EmoT, data validasi — macro-F1"), ("emot_valid", "macro_f1"))],
+    Task.ABUSE: [(_("Ujaran kebencian, validasi silang — F1"), ("cv", "per_label", "HS", "f1")),
+                 (_("Bahasa kasar, validasi silang — F1"), ("cv", "per_label", "Abusive", "f1"))],
+    Task.MESSAGE_TYPE: [(_("Set awal buatan tangan, validasi silang — macro-F1"), ("cv", "macro_f1"))],
+}
+NOTES = {
+    Task.ABUSE: _("Dilatih dengan data berlisensi CC BY-NC-SA 4.0: hanya untuk penggunaan non-komersial."),
+    Task.MESSAGE_TYPE: _("Set awal ditulis oleh satu tim, jadi angkanya lebih baik daripada kenyataan; "
+                         "label unit Anda memperbaikinya."),
+}
+
+
+@dataclass
+class TaskModel:
+    task: str
+    name: str
+    own: bool  # the unit's own retrained model (else the installation's default)
+    backend: str
+    created: datetime | None
+    training_rows: int | None
+    data_sha256: str
+    figures: list[tuple[str, float]] = field(default_factory=list)
+    run: RetrainRun | None = None
+    labels: int = 0
+    note: str = ""
+
+
+def _dig(metrics: dict, path: tuple[str, ...]):
+    for key in path:
+        if not isinstance(metrics, dict) or key not in metrics:
+            return None
+        metrics = metrics[key]
+    return metrics
+
+
+def _created(meta: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(meta["created"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def task_models(*, scope) -> list[TaskModel]:
+    """For each task: the model that serves ``scope.unit``, its figures, and the unit's labels."""
+    from warta.language import classifiers
+
+    unit = scope.unit
+    counts = _label_counts(unit)
+    out = []
+    for task in Task.values:
+        directory = annotation.unit_model_dir(unit, task)
+        run = None
+        if directory is not None:
+            model = annotation.unit_model(task, directory)
+            run = (RetrainRun.objects.filter(unit=unit, task=task, replaced=True, status=RetrainRun.Status.DONE)
+                   .order_by("-finished_at", "-pk").first())
+        else:
+            model = classifiers.model(task)
+        meta = getattr(model, "meta", None) or {}
+        figures = [(str(name), float(value)) for name, path in FIGURES[task]
+                   if isinstance(value := _dig(meta.get("metrics", {}), path), int | float)]
+        out.append(TaskModel(
+            task=task, name=str(Task(task).label), own=directory is not None, backend=getattr(model, "backend", ""),
+            created=_created(meta), training_rows=meta.get("training_rows"),
+            data_sha256=str(meta.get("data_sha256", ""))[:12], figures=figures, run=run,
+            labels=counts.get(task, 0), note=str(NOTES.get(task, ""))))
+    return out
+
+
+def _label_counts(unit) -> dict[str, int]:
+    from django.db.models import Count
+
+    return dict(Annotation.objects.filter(unit=unit).values("task").annotate(n=Count("pk")).values_list("task", "n"))
+
+
+def try_text(*, scope, text: str) -> dict:
+    """Read ``text`` with every task's model serving the unit; nothing is stored."""
+    text = text[:MAX_TEXT]
+    results = []
+    for task in Task.values:
+        [prediction] = annotation.classify_for_unit(unit=scope.unit, task=task, texts=[text])
+        chosen = list(prediction.labels) if prediction.labels is not None else [prediction.label]
+        ranked = sorted(prediction.scores.items(), key=lambda kv: -kv[1])
+        if task == Task.ABUSE:  # hate speech and abusive language first; the details only with hate speech
+            main = [(label, prediction.scores[label]) for label in ("HS", "Abusive")]
+            ranked = main + ([kv for kv in ranked if kv[0] not in ("HS", "Abusive")] if "HS" in chosen else [])
+        results.append({
+            "task": task, "name": str(Task(task).label),
+            "given": [annotation.label_name(label) for label in chosen if label] or [str(annotation.label_name("none"))],
+            "scores": [(annotation.label_name(label), p, label in chosen) for label, p in ranked],
+        })
+    return {"tokens": tokens(text), "results": results}
