@@ -74,6 +74,7 @@ class AnnotationCandidate(models.Model):
         LABELLED = "labelled", _("diberi label")
         SKIPPED = "skipped", _("dilewati")
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="annotation_candidates")
     task = models.CharField(max_length=20, choices=Task.choices)
     text = models.TextField()
