@@ -108,3 +108,49 @@ def test_abuse_shows_its_two_main_labels_and_details_only_with_hate_speech(admin
     abuse = next(r for r in response.context["reading"]["results"] if r["task"] == "abuse")
     assert abuse["given"] == ["tidak ada"]
     assert [str(name) for name, _p, _c in abuse["scores"]] == ["ujaran kebencian", "bahasa kasar"]
+
+
+# --- the same through the API -------------------------------------------------------------------
+
+
+@pytest.fixture
+def unit_emotion_model(tree, tmp_path):
+    directory = Path(tmp_path) / "emotion"
+    training.train_task("emotion", seed=3, limit=150, evaluate=False, out_dir=directory)
+    return RetrainRun.objects.create(unit=tree.kab, task="emotion", status=RetrainRun.Status.DONE, replaced=True,
+                                     artifact_path=str(directory), old_score=0.41, new_score=0.58,
+                                     labels_heldout=7, finished_at=timezone.now())
+
+
+def test_the_api_lists_each_task_model_of_a_unit(viewer_api, tree, unit_emotion_model):
+    response = viewer_api.get(f"/units/{tree.kab.uuid}/language-models")
+
+    assert response.status_code == 200
+    rows = {row["task"]: row for row in response.json()}
+    assert set(rows) == {"sentiment", "emotion", "abuse", "message_type"}
+    assert rows["sentiment"]["own"] is False
+    assert {f["name"] for f in rows["sentiment"]["figures"]} >= {"Ulasan SmSA, data validasi — macro-F1"}
+    assert (rows["emotion"]["own"], rows["emotion"]["training_rows"]) == (True, 150)
+    assert (rows["emotion"]["heldout_old"], rows["emotion"]["heldout_new"]) == (0.41, 0.58)
+
+
+def test_the_models_api_is_scoped_to_the_token_reach(sibling_api, tree):
+    assert sibling_api.get(f"/units/{tree.kab.uuid}/language-models").status_code == 404
+
+
+def test_classify_with_a_unit_reads_with_its_own_model(viewer_api, tree, unit_emotion_model):
+    texts = ["senang sekali bansos cair", "takut banjir lagi"]
+    own = viewer_api.post("/language/classify", {"task": "emotion", "texts": texts, "unit": str(tree.kab.uuid)})
+    default = viewer_api.post("/language/classify", {"task": "emotion", "texts": texts})
+    other_task = viewer_api.post("/language/classify", {"task": "sentiment", "texts": texts, "unit": str(tree.kab.uuid)})
+
+    assert (own.status_code, default.status_code) == (200, 200)
+    assert own.json()["model"] == "unit"
+    assert default.json()["model"] == "default"
+    assert own.json()["results"] != default.json()["results"]  # a different model (150 texts) reads them
+    assert other_task.json()["model"] == "default"  # no own sentiment model: the default
+
+
+def test_classify_with_a_unit_outside_the_token_reach_is_404(sibling_api, tree):
+    response = sibling_api.post("/language/classify", {"task": "emotion", "texts": ["halo"], "unit": str(tree.kab.uuid)})
+    assert response.status_code == 404

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from warta.language import annotation, classifiers
+from warta.language import annotation, classifiers, overview
 from warta.language.models import AnnotationCandidate, Task
 from warta.language.schemas import (
     AnnotationFilterIn,
@@ -24,6 +24,7 @@ from warta.language.schemas import (
     RetrainRunOut,
     RetrainRunPage,
     TaskFilterIn,
+    TaskModelOut,
 )
 from warta.organisations.api import paginate, responses, token_scope, unit_scope
 from warta.organisations.roles import Role, permission_register
@@ -48,10 +49,30 @@ def language_classify(request, payload: ClassifyIn):
         refs, texts = [i.ref for i in payload.items], [i.text for i in payload.items]
     else:
         refs, texts = [None] * len(payload.texts), payload.texts
-    predictions = classifiers.classify(task, texts)
-    backend = getattr(classifiers.model(task), "backend", "linear")
+    own = None
+    if payload.unit is not None:
+        scope = unit_scope(request, payload.unit)  # 404 outside the token's reach
+        own = annotation.unit_model_dir(scope.unit, task)
+    if own is not None:
+        model = annotation.unit_model(task, own)
+        predictions = annotation.classify_for_unit(unit=scope.unit, task=task, texts=texts)
+    else:
+        model = classifiers.model(task)
+        predictions = classifiers.classify(task, texts)
     results = [{"ref": ref, **p.as_dict()} for ref, p in zip(refs, predictions, strict=True)]
-    return {"task": task, "backend": backend, "results": results}
+    return {"task": task, "backend": getattr(model, "backend", "linear"), "model": "unit" if own else "default",
+            "results": results}
+
+
+@router.get("/units/{unit_uuid}/language-models", response=responses({200: list[TaskModelOut]}, 403, 404),
+            url_name="language-models", summary="Model bahasa yang membaca teks unit")
+def language_models(request, unit_uuid: UUID):
+    """For each task: the model that reads the unit's texts (the default, or the unit's own after
+    a retraining), when it was trained, on how many texts, and how well it measured."""
+    scope = _scope(request, unit_uuid, "annotation.view")
+    return [{**vars(m), "figures": [{"name": n, "value": v} for n, v in m.figures],
+             "heldout_old": m.run.old_score if m.run else None, "heldout_new": m.run.new_score if m.run else None}
+            for m in overview.task_models(scope=scope)]
 
 
 # --- annotation: the queue, the unit's labels, retraining ---------------------------------------

@@ -38,6 +38,9 @@ class ClassifyIn(Schema):
     texts: list[str] | None = Field(None, description="Teks yang diklasifikasikan (paling banyak 1.000).")
     items: list[ClassifyItemIn] | None = Field(
         None, description="Atau butir dengan rujukan ref milik pemanggil (paling banyak 1.000).")
+    unit: UUID | None = Field(
+        None, description="Bila diisi: baca dengan model milik unit ini (hasil pelatihan ulang) bila ada, "
+                          "seperti yang dilihat unit itu; unit harus dalam jangkauan token.")
 
     @model_validator(mode="after")
     def one_source(self):
@@ -63,7 +66,27 @@ class ClassifyResultOut(Schema):
 class ClassifyOut(Schema):
     task: str
     backend: str
+    model: str = Field(description="default (model bawaan) atau unit (model milik unit yang diminta).")
     results: list[ClassifyResultOut]
+
+
+class FigureOut(Schema):
+    name: str
+    value: float
+
+
+class TaskModelOut(Schema):
+    task: str
+    name: str
+    own: bool = Field(description="Model milik unit (hasil pelatihan ulang); false: model bawaan.")
+    backend: str
+    created: datetime | None
+    training_rows: int | None
+    data_sha256: str = Field(description="Awal sidik SHA-256 data latih.")
+    figures: list[FigureOut] = Field(description="Hasil ukur saat dilatih (model bawaan).")
+    heldout_old: float | None = Field(None, description="Model milik unit: macro-F1 model lama pada label sisihan.")
+    heldout_new: float | None = Field(None, description="Model milik unit: macro-F1 model ini pada label sisihan.")
+    labels: int = Field(description="Jumlah label milik unit untuk tugas ini.")
 
 
 # --- annotation: the queue, the unit's labels, retraining ---------------------------------------
