@@ -114,3 +114,18 @@ def test_pack_writes_the_same_copy_again(tmp_path):
     assert again.labels == shipped.labels
     assert all(np.array_equal(a.indices, b.indices) and np.array_equal(a.values, b.values)
                for a, b in zip(again.texts, shipped.texts, strict=True))
+
+
+@pytest.mark.parametrize(("task", "loaders"), [
+    ("sentiment", (lambda: corpus.smsa("train"), corpus.policy_tweets)),
+    ("emotion", (lambda: corpus.emot("train"),)),
+    ("abuse", (corpus.abuse,)),
+    ("message_type", (corpus.message_types,)),
+])
+def test_each_committed_model_was_trained_on_exactly_the_data_warta_ships(no_source, task, loaders):
+    """The artifact's data hash is the hash of the shipped training data: a unit's retraining starts
+    from the very data the default model learnt from."""
+    sources = [source for load in loaders for source in load().sources]
+    meta = training.load_model(task).meta
+    assert meta["extra_rows"] == 0
+    assert meta["data_sha256"] == corpus.data_sha256(sources, corpus.Labelled([], []))
