@@ -83,3 +83,42 @@ def test_the_stream_is_written_batch_by_batch_while_reading():
     # Each line is read only after every earlier full batch was written.
     assert written_when_read == [0, 0, 2, 2, 4, 4, 6]
     assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == list(range(7))
+
+
+@pytest.mark.django_db
+def test_a_unit_s_own_model_reads_the_file_when_asked(tmp_path, tree):
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from warta.language import training
+    from warta.language.models import RetrainRun
+
+    directory = Path(tmp_path) / "own"
+    training.train_task("emotion", seed=3, limit=150, evaluate=False, out_dir=directory)
+    RetrainRun.objects.create(unit=tree.kab, task="emotion", status=RetrainRun.Status.DONE, replaced=True,
+                              artifact_path=str(directory), finished_at=timezone.now())
+    source = tmp_path / "in.jsonl"
+    write_lines(source, [json.dumps({"id": i, "text": t}) for i, t in enumerate(["senang sekali", "takut banjir"])])
+
+    outputs = {}
+    for name, extra in (("default", []), ("kab", ["--unit", str(tree.kab.uuid)]), ("kota", ["--unit", str(tree.kota.uuid)])):
+        err = io.StringIO()
+        call_command("classify", "--task", "emotion", "--input", str(source), "--output", str(tmp_path / f"{name}.jsonl"),
+                     *extra, stderr=err)
+        outputs[name] = ((tmp_path / f"{name}.jsonl").read_text(encoding="utf-8"), err.getvalue())
+
+    assert "memakai model emotion milik unit" in outputs["kab"][1]
+    assert outputs["kab"][0] != outputs["default"][0]
+    assert "belum punya model emotion sendiri" in outputs["kota"][1]
+    assert outputs["kota"][0] == outputs["default"][0]
+
+
+@pytest.mark.django_db
+def test_an_unknown_unit_is_a_clear_error(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_lines(source, [json.dumps({"id": 1, "text": "halo"})])
+    for unit in ("00000000-0000-0000-0000-000000000000", "bukan-uuid"):
+        with pytest.raises(CommandError, match="tidak ditemukan"):
+            call_command("classify", "--task", "emotion", "--input", str(source), "--output", str(tmp_path / "o.jsonl"),
+                         "--unit", unit)

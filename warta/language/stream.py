@@ -29,8 +29,10 @@ class StreamReport:
 
 
 def classify_stream(task: str, lines: Iterable[str], out: IO[str], *, batch_size: int = BATCH,
-                    on_bad: Callable[[int, str], None] | None = None) -> StreamReport:
-    """Read ``lines``, write one JSON line per good input line to ``out``, in order; return counts."""
+                    on_bad: Callable[[int, str], None] | None = None, model=None) -> StreamReport:
+    """Read ``lines``, write one JSON line per good input line to ``out``, in order; return counts.
+
+    ``model``: the model to read with (a unit's own); by default the installation's."""
     report = StreamReport()
     ids: list = []
     texts: list[str] = []
@@ -38,12 +40,13 @@ def classify_stream(task: str, lines: Iterable[str], out: IO[str], *, batch_size
     multilabel = task in MULTILABEL
 
     # Output lines are formatted by hand: much faster than json.dumps of a nested dict.
-    labels = classifiers.model(task).labels
+    model = model or classifiers.model(task)
+    labels = model.labels
     names = [dumps(label, ensure_ascii=False) for label in labels]
     scores_format = "{" + ", ".join(f"{name}: %r" for name in names) + "}"
 
     def flush():
-        _labels, probabilities = classifiers.scores(task, texts)
+        probabilities = model.predict_proba(texts)
         rows = probabilities.astype(np.float64).round(4).tolist()
         buf = []
         if multilabel:

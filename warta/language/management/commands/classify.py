@@ -19,10 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--input", required=True, help="berkas .jsonl, atau - untuk stdin")
         parser.add_argument("--output", required=True, help="berkas .jsonl, atau - untuk stdout")
         parser.add_argument("--batch-size", type=int, default=BATCH)
+        parser.add_argument("--unit", help="UUID unit: baca dengan model milik unit itu bila sudah dilatih ulang")
 
-    def handle(self, *args, task, input, output, batch_size=BATCH, **options):
+    def handle(self, *args, task, input, output, batch_size=BATCH, unit=None, **options):
         if batch_size < 1:
             raise CommandError("--batch-size harus paling sedikit 1.")
+        model = self._unit_model(task, unit) if unit else None
         try:
             source = sys.stdin if input == "-" else open(input, encoding="utf-8", errors="replace")  # noqa: SIM115
         except OSError as exc:
@@ -38,9 +40,29 @@ class Command(BaseCommand):
 
         try:
             with source, target:
-                report = classify_stream(task, source, target, batch_size=batch_size, on_bad=on_bad)
+                report = classify_stream(task, source, target, batch_size=batch_size, on_bad=on_bad, model=model)
         except (ArtifactError, ValueError) as exc:
             raise CommandError(f"Model {task} tidak dapat dimuat: {exc}") from None
         self.stderr.write(f"{task}: {report.written} baris ditulis, {report.bad} baris rusak dilewati")
         if report.read == 0 and report.bad:
             raise CommandError("Tidak ada baris yang dapat dibaca.")
+
+    def _unit_model(self, task: str, unit_uuid: str):
+        """The unit's own model of ``task``, or None (the default) with a word on stderr."""
+        from django.core.exceptions import ValidationError
+
+        from warta.language import annotation
+        from warta.organisations.models import Unit
+
+        try:
+            unit = Unit.objects.filter(uuid=unit_uuid).first()
+        except ValidationError:
+            unit = None
+        if unit is None:
+            raise CommandError(f"Unit {unit_uuid} tidak ditemukan.")
+        directory = annotation.unit_model_dir(unit, task)
+        if directory is None:
+            self.stderr.write(f"{unit.name} belum punya model {task} sendiri: memakai model bawaan.")
+            return None
+        self.stderr.write(f"{unit.name}: memakai model {task} milik unit ({directory}).")
+        return annotation.unit_model(task, directory)
