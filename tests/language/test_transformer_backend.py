@@ -3,17 +3,19 @@
 The model is built inside the test: a word-level tokenizer and an ONNX graph that sums a
 3-dimensional embedding of each (unmasked) token, so its logits are known exactly."""
 
+import io
 import json
 
 import numpy as np
 import onnx
 import pytest
+from django.core.management import CommandError, call_command
 from onnx import TensorProto, helper
 from tokenizers import Tokenizer
 from tokenizers.models import WordLevel
 from tokenizers.pre_tokenizers import Whitespace
 
-from warta.language import classifiers
+from warta.language import classifiers, corpus, training
 from warta.language.backends.transformer import TransformerError, TransformerModel
 
 VOCAB = {"[PAD]": 0, "[UNK]": 1, "bagus": 2, "buruk": 3, "biasa": 4, "sekali": 5}
@@ -130,3 +132,39 @@ def test_the_runtime_serves_a_task_from_the_transformer_folder(tmp_path, setting
 
     assert [p.label for p in predictions] == ["positive", "negative"]
     assert set(predictions[0].scores) == {"positive", "neutral", "negative"}
+
+
+needs_smsa = pytest.mark.skipif(not (corpus.data_dir() / "smsa" / "valid_preprocess.tsv").is_file(),
+                                reason="the SmSA validation split (../shared/data) is not beside this clone")
+
+
+@needs_smsa
+def test_evaluate_scores_an_installation_s_transformer_on_the_validation_split(tmp_path, settings):
+    build_model(tmp_path / "sentiment")
+    settings.WARTA_TRANSFORMER_DIR = str(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("language", "evaluate", "--task", "sentiment", "--backend", "transformer", "--json", stdout=out, stderr=err)
+
+    report = json.loads(out.getvalue())["sentiment"]["smsa_valid"]
+    assert report["n"] == 1260
+    linear = training.evaluate_task("sentiment")["smsa_valid"]
+    assert report["confusion"] != linear["confusion"]  # the tiny model, not the linear one, was scored
+    assert "policy_cv (from training)" not in json.loads(out.getvalue())["sentiment"]
+
+
+def test_evaluate_with_a_missing_transformer_folder_is_a_clear_error(tmp_path, settings):
+    settings.WARTA_TRANSFORMER_DIR = str(tmp_path / "nothing")
+    with pytest.raises(CommandError, match="Model transformer sentiment tidak dapat dimuat"):
+        call_command("language", "evaluate", "--task", "sentiment", "--backend", "transformer")
+
+
+def test_evaluate_says_when_a_task_has_no_validation_split_for_a_transformer(tmp_path, settings):
+    build_model(tmp_path / "message_type", labels=("question", "complaint", "aspiration", "praise", "other"))
+    settings.WARTA_TRANSFORMER_DIR = str(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("language", "evaluate", "--task", "message_type", "--backend", "transformer", stdout=out, stderr=err)
+
+    assert "tidak ada data validasi untuk model transformer" in err.getvalue()
+    assert out.getvalue().strip() == ""

@@ -34,8 +34,9 @@ def backend_for(task: str) -> str:
     return value
 
 
-def _load(task: str):
-    if backend_for(task) == "transformer":
+def load(task: str, backend: str | None = None):
+    """Load ``task``'s model of ``backend`` (default: the configured one), without caching it."""
+    if (backend or backend_for(task)) == "transformer":
         from warta.language.backends.transformer import TransformerModel
 
         base = setting("WARTA_TRANSFORMER_DIR", None)
@@ -54,7 +55,7 @@ def model(task: str):
         with _lock:
             found = _models.get(task)
             if found is None:
-                found = _models[task] = _load(task)
+                found = _models[task] = load(task)
     return found
 
 

@@ -238,6 +238,10 @@ def load_model(task: str, directory: Path | None = None) -> LinearModel:
     return LinearModel.from_arrays(arrays, meta)
 
 
+# Tasks with a validation split: any model of them (linear or transformer) can be scored afresh.
+VALIDATION_SPLITS = {SENTIMENT: "smsa_valid", EMOTION: "emot_valid"}
+
+
 def evaluate_task(task: str, model=None) -> dict[str, dict]:
     """Return fresh reports on the validation data of ``task`` (``warta language evaluate``).
 
@@ -247,7 +251,7 @@ def evaluate_task(task: str, model=None) -> dict[str, dict]:
     model = model or load_model(task)
     if task == SENTIMENT:
         out = {"smsa_valid": _report(task, model, smsa("valid"))}
-        if "policy_cv" in model.meta.get("metrics", {}):
+        if "policy_cv" in (getattr(model, "meta", None) or {}).get("metrics", {}):
             out["policy_cv (from training)"] = model.meta["metrics"]["policy_cv"]
         return out
     if task == EMOTION:
