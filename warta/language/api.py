@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 
 from warta.language import annotation, classifiers, overview
 from warta.language.models import AnnotationCandidate, Task
+from warta.language.prediction import predictions_from_scores
 from warta.language.schemas import (
     AnnotationFilterIn,
     AnnotationOut,
@@ -50,15 +51,10 @@ def language_classify(request, payload: ClassifyIn):
     else:
         refs, texts = [None] * len(payload.texts), payload.texts
     own = None
-    if payload.unit is not None:
-        scope = unit_scope(request, payload.unit)  # 404 outside the token's reach
-        own = annotation.unit_model_dir(scope.unit, task)
-    if own is not None:
-        model = annotation.unit_model(task, own)
-        predictions = annotation.classify_for_unit(unit=scope.unit, task=task, texts=texts)
-    else:
-        model = classifiers.model(task)
-        predictions = classifiers.classify(task, texts)
+    if payload.unit is not None:  # 404 outside the token's reach
+        own = annotation.unit_model_dir(unit_scope(request, payload.unit).unit, task)
+    model = annotation.unit_model(task, own) if own is not None else classifiers.model(task)
+    predictions = predictions_from_scores(task, model.labels, model.predict_proba(texts))
     results = [{"ref": ref, **p.as_dict()} for ref, p in zip(refs, predictions, strict=True)]
     return {"task": task, "backend": getattr(model, "backend", "linear"), "model": "unit" if own else "default",
             "results": results}

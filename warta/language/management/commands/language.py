@@ -63,7 +63,6 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_json(out))
 
-
     def _evaluate(self, task: str, backend: str | None) -> dict:
         """The validation reports of ``task``'s model of ``backend`` (the linear one by default)."""
         if (backend or classifiers.backend_for(task)) == "linear":
