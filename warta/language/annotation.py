@@ -377,18 +377,20 @@ def unit_models_root(unit: Unit) -> Path:
     return base / "models" / str(unit.uuid)
 
 
-def unit_model_dir(unit: Unit, task: str) -> Path | None:
-    """Return the directory of the unit's current model for ``task``, or None (use the default).
+def unit_model_run(unit: Unit, task: str) -> RetrainRun | None:
+    """The retraining whose model serves the unit for ``task`` now, or None (the default serves).
 
     The runtime calls this to serve a unit its own model once a retraining replaced the
-    default one.
-    """
+    default one; a run whose folder is gone no longer serves."""
     run = (RetrainRun.objects.filter(unit=unit, task=task, replaced=True, status=RetrainRun.Status.DONE)
            .exclude(artifact_path="").order_by("-finished_at", "-pk").first())
-    if run is None:
-        return None
-    path = Path(run.artifact_path)
-    return path if path.exists() else None
+    return run if run is not None and Path(run.artifact_path).exists() else None
+
+
+def unit_model_dir(unit: Unit, task: str) -> Path | None:
+    """Return the directory of the unit's current model for ``task``, or None (use the default)."""
+    run = unit_model_run(unit, task)
+    return Path(run.artifact_path) if run is not None else None
 
 
 @lru_cache(maxsize=16)
@@ -581,9 +583,14 @@ def annotation_get(*, scope: Scope, annotation_uuid) -> Annotation:
     return annotation
 
 
+def labels_per_task(unit: Unit) -> dict[str, int]:
+    """How many labels the unit has given, per task."""
+    return dict(Annotation.objects.filter(unit=unit).values_list("task").annotate(n=Count("pk")))
+
+
 def annotation_progress(*, scope: Scope) -> list[dict]:
     """Per task: labels given, items waiting in the queue, items skipped."""
-    labelled = dict(Annotation.objects.filter(unit=scope.unit).values_list("task").annotate(n=Count("pk")))
+    labelled = labels_per_task(scope.unit)
     queue = AnnotationCandidate.objects.filter(unit=scope.unit).values("task").annotate(
         waiting=Count("pk", filter=Q(resolved_at__isnull=True)),
         skipped=Count("pk", filter=Q(resolution=AnnotationCandidate.Resolution.SKIPPED)))

@@ -16,8 +16,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from warta.language.corpus import setting
 from warta.language.prediction import TASKS, Prediction, predictions_from_scores
-from warta.language.training import artifacts_dir, load_model, setting
+from warta.language.training import artifacts_dir, load_model
 
 _models: dict[str, object] = {}
 _lock = threading.Lock()

@@ -69,6 +69,10 @@ class Source:
     name: str
     sha256: str
 
+    @classmethod
+    def of(cls, name: str, raw: bytes) -> "Source":
+        return cls(name, hashlib.sha256(raw).hexdigest())
+
 
 @dataclass
 class Labelled:
@@ -97,7 +101,7 @@ def _read(relative: str) -> tuple[str, Source]:
         raw = gzip.decompress((SHIPPED / f"{relative}.gz").read_bytes())
     else:
         raise FileNotFoundError(2, "training data not found", str(path))
-    return raw.decode("utf-8"), Source(Path(relative).name, hashlib.sha256(raw).hexdigest())
+    return raw.decode("utf-8"), Source.of(Path(relative).name, raw)
 
 
 def _tsv(relative: str, text_col: int = 0, label_col: int = 1, header: bool = False) -> Labelled:
@@ -156,8 +160,7 @@ def policy_tweets() -> Labelled:
 def message_types() -> Labelled:
     """The hand-written starter set of citizen-message types (in the repository)."""
     raw = MESSAGE_TYPE_CSV.read_bytes()
-    source = Source(MESSAGE_TYPE_CSV.name, hashlib.sha256(raw).hexdigest())
-    data = _csv_parse(raw.decode("utf-8"), source, "text", "label")
+    data = _csv_parse(raw.decode("utf-8"), Source.of(MESSAGE_TYPE_CSV.name, raw), "text", "label")
     keep = [i for i, label in enumerate(data.labels) if label in LABELS[MESSAGE_TYPE]]
     return data.subset(keep)
 

@@ -9,12 +9,14 @@ type — including the normalised words the models actually read.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 from warta.language import annotation
-from warta.language.models import Annotation, RetrainRun, Task
+from warta.language.models import RetrainRun, Task
 from warta.language.normalise import tokens
+from warta.language.prediction import predictions_from_scores
 
 MAX_TEXT = 2000
 
@@ -47,6 +49,7 @@ class TaskModel:
     run: RetrainRun | None = None
     labels: int = 0
     note: str = ""
+    model: object = field(default=None, repr=False)  # the loaded model itself (try_text reads with it)
 
 
 def _dig(metrics: dict, path: tuple[str, ...]):
@@ -69,47 +72,36 @@ def task_models(*, scope) -> list[TaskModel]:
     from warta.language import classifiers
 
     unit = scope.unit
-    counts = _label_counts(unit)
+    counts = annotation.labels_per_task(unit)
     out = []
     for task in Task.values:
-        directory = annotation.unit_model_dir(unit, task)
-        run = None
-        if directory is not None:
-            model = annotation.unit_model(task, directory)
-            run = (RetrainRun.objects.filter(unit=unit, task=task, replaced=True, status=RetrainRun.Status.DONE)
-                   .order_by("-finished_at", "-pk").first())
-        else:
-            model = classifiers.model(task)
+        run = annotation.unit_model_run(unit, task)
+        model = annotation.unit_model(task, Path(run.artifact_path)) if run is not None else classifiers.model(task)
         meta = getattr(model, "meta", None) or {}
         figures = [(str(name), float(value)) for name, path in FIGURES[task]
                    if isinstance(value := _dig(meta.get("metrics", {}), path), int | float)]
         out.append(TaskModel(
-            task=task, name=str(Task(task).label), own=directory is not None, backend=getattr(model, "backend", ""),
+            task=task, name=str(Task(task).label), own=run is not None, backend=getattr(model, "backend", ""),
             created=_created(meta), training_rows=meta.get("training_rows"),
             data_sha256=str(meta.get("data_sha256", ""))[:12], figures=figures, run=run,
-            labels=counts.get(task, 0), note=str(NOTES.get(task, ""))))
+            labels=counts.get(task, 0), note=str(NOTES.get(task, "")), model=model))
     return out
 
 
-def _label_counts(unit) -> dict[str, int]:
-    from django.db.models import Count
-
-    return dict(Annotation.objects.filter(unit=unit).values("task").annotate(n=Count("pk")).values_list("task", "n"))
-
-
-def try_text(*, scope, text: str) -> dict:
-    """Read ``text`` with every task's model serving the unit; nothing is stored."""
+def try_text(*, text: str, tasks: list[TaskModel]) -> dict:
+    """Read ``text`` with the models of ``tasks`` (``task_models``: those serving the unit);
+    nothing is stored."""
     text = text[:MAX_TEXT]
     results = []
-    for task in Task.values:
-        [prediction] = annotation.classify_for_unit(unit=scope.unit, task=task, texts=[text])
+    for m in tasks:
+        [prediction] = predictions_from_scores(m.task, m.model.labels, m.model.predict_proba([text]))
         chosen = list(prediction.labels) if prediction.labels is not None else [prediction.label]
         ranked = sorted(prediction.scores.items(), key=lambda kv: -kv[1])
-        if task == Task.ABUSE:  # hate speech and abusive language first; the details only with hate speech
+        if m.task == Task.ABUSE:  # hate speech and abusive language first; the details only with hate speech
             main = [(label, prediction.scores[label]) for label in ("HS", "Abusive")]
             ranked = main + ([kv for kv in ranked if kv[0] not in ("HS", "Abusive")] if "HS" in chosen else [])
         results.append({
-            "task": task, "name": str(Task(task).label),
+            "task": m.task, "name": m.name,
             "given": [annotation.label_name(label) for label in chosen if label] or [str(annotation.label_name("none"))],
             "scores": [(annotation.label_name(label), p, label in chosen) for label, p in ranked],
         })

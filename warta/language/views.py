@@ -257,7 +257,8 @@ def models(request):
     POST only reads (the text is classified, nothing is stored), so every role may use it."""
     scope = request.scope
     form = TryTextForm(request.POST or None)
-    reading = overview.try_text(scope=scope, text=form.cleaned_data["text"]) if form.is_valid() else None
+    tasks = overview.task_models(scope=scope)
+    reading = overview.try_text(text=form.cleaned_data["text"], tasks=tasks) if form.is_valid() else None
     return render(request, "language/models.html", {
-        "unit": scope.unit, "form": form, "reading": reading, "tasks": overview.task_models(scope=scope),
+        "unit": scope.unit, "form": form, "reading": reading, "tasks": tasks,
     }, status=400 if form.errors else 200)

@@ -29,7 +29,7 @@ class TransformerError(Exception):
 
 
 def _setting(name, default):
-    from warta.language.training import setting
+    from warta.language.corpus import setting
 
     return setting(name, default)
 
